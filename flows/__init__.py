@@ -1,0 +1,1 @@
+"""Prefect flows of newsclean (the only package that imports Prefect)."""

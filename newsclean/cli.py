@@ -1,0 +1,135 @@
+"""Command line: ``newsclean clean PATH... --out DIR``.
+
+Runs the plain pipeline by default (no Prefect server, no engine start-up). Goes through the
+Prefect flow when a Prefect API is configured (``PREFECT_API_URL``) or ``--prefect`` is given, so
+one-off cleans show up in the Prefect UI when a server is there.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from . import __version__
+from .io import DOCUMENTS, QUOTES, REJECTS, SUMMARY, InputError, discover
+from .pipeline import RunSummary
+from .run import DEFAULT_BATCH_SIZE, run_clean
+
+app = typer.Typer(
+    add_completion=False, no_args_is_help=True, rich_markup_mode="rich",
+    help="Clean scraped news articles (.txt, .md, .html, optionally .gz) into validated JSONL.",
+)
+err = Console(stderr=True)
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_REJECTS = 0, 1, 2, 3
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"newsclean {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(version: Optional[bool] = typer.Option(None, "--version", callback=_version, is_eager=True,
+                                                help="Print the version and exit.")) -> None:
+    """newsclean: scraped news in, one clean validated JSON record per article out."""
+
+
+def _summary_table(summary: RunSummary, out: Path) -> Table:
+    d = summary.as_dict()
+    t = Table(title=f"newsclean: {out}", show_header=False, title_justify="left")
+    t.add_column(style="bold")
+    t.add_column()
+    t.add_row("documents cleaned", str(d["documents"]))
+    t.add_row("rejected", f"{d['rejected']}" + (f"  {d['rejects_by_reason']}" if d["rejected"] else ""))
+    ratio = d["bytes_out"] / d["bytes_in"] if d["bytes_in"] else 0
+    t.add_row("bytes in → out", f"{d['bytes_in']:,} → {d['bytes_out']:,} ({ratio:.0%} kept)")
+    t.add_row("removed, by category", ", ".join(f"{k} {v}" for k, v in d["removed_by_category"].items()) or "-")
+    t.add_row("removed, by rule", ", ".join(f"{k} {v}" for k, v in d["removed_by_rule"].items()) or "-")
+    t.add_row("flags, by kind", ", ".join(f"{k} {v}" for k, v in d["flags_by_kind"].items()) or "-")
+    t.add_row("flags, by signal", ", ".join(f"{k} {v}" for k, v in d["flags_by_reason"].items()) or "-")
+    t.add_row("paragraphs repaired", str(d["repairs"]))
+    t.add_row("seconds (cleaning)", f"{d['seconds']:.2f}")
+    t.add_row("written", f"{out / DOCUMENTS}, {out / REJECTS}, {out / QUOTES}, {out / SUMMARY}")
+    return t
+
+
+def _use_prefect(flag: Optional[bool]) -> bool:
+    return flag if flag is not None else bool(os.environ.get("PREFECT_API_URL"))
+
+
+@app.command(epilog="""
+[bold]Examples[/bold]
+
+  newsclean clean raw --out clean                  [dim]# a folder, recursively[/dim]
+
+  newsclean clean a.html b.txt.gz --out /tmp/out   [dim]# single files[/dim]
+
+  PREFECT_API_URL=http://127.0.0.1:4200/api newsclean clean raw --out clean   [dim]# shows up in the Prefect UI[/dim]
+
+[bold]Output[/bold] (in --out): documents.jsonl (one clean record per article), rejects.jsonl (files that
+could not be cleaned or failed validation, with the reason), quotes.jsonl (quotations linked across
+articles), summary.json (the counts printed here). Files are replaced atomically at the end of the run.
+
+[bold]Exit status[/bold]: 0 done (rejects are listed, not errors), 1 the run failed, 2 bad arguments,
+3 done but with rejects and --fail-on-reject given.
+""")
+def clean(
+    paths: List[Path] = typer.Argument(None, help="Files or folders to clean (folders recursively: .txt, .md, "
+                                                  ".html, .htm, each optionally .gz). Default: raw/"),
+    out: Path = typer.Option(Path("clean"), "--out", "-o", help="Output folder; created if missing."),
+    batch_size: int = typer.Option(DEFAULT_BATCH_SIZE, "--batch-size", min=1,
+                                   help="Files per batch (one Prefect task per batch)."),
+    prefect: Optional[bool] = typer.Option(None, "--prefect/--no-prefect",
+                                           help="Run as a Prefect flow. Default: only when PREFECT_API_URL is set."),
+    fail_on_reject: bool = typer.Option(False, "--fail-on-reject", help="Exit 3 if any file was rejected."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary table."),
+) -> None:
+    """Clean files and folders into OUT/documents.jsonl and OUT/rejects.jsonl."""
+    paths = paths or [Path("raw")]
+    try:
+        total = len(discover(paths))
+    except InputError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(EXIT_USAGE)
+    if total == 0:
+        err.print(f"[red]error:[/red] no .txt, .md or .html files (or .gz of them) under {', '.join(map(str, paths))}")
+        raise typer.Exit(EXIT_USAGE)
+    try:
+        if _use_prefect(prefect):
+            from flows.clean import clean_flow
+
+            summary = RunSummary.from_dict(
+                clean_flow(raw_paths=[str(p) for p in paths], out_dir=str(out), batch_size=batch_size))
+        else:
+            summary = _run_plain(paths, out, batch_size, total, show=not quiet and sys.stderr.isatty())
+    except KeyboardInterrupt:
+        err.print("[yellow]interrupted: previous output left untouched[/yellow]")
+        raise typer.Exit(130)
+    except Exception as exc:  # noqa: BLE001 - report, don't dump a trace on users
+        err.print(f"[red]error:[/red] the run failed: {type(exc).__name__}: {exc}")
+        raise typer.Exit(EXIT_FAILED)
+    if not quiet:
+        Console().print(_summary_table(summary, out))
+    if fail_on_reject and summary.rejected:
+        raise typer.Exit(EXIT_REJECTS)
+
+
+def _run_plain(paths: list[Path], out: Path, batch_size: int, total: int, show: bool) -> RunSummary:
+    if not show:
+        return run_clean(paths, out, batch_size)
+    columns = (TextColumn("cleaning"), BarColumn(), MofNCompleteColumn(), TextColumn("files"), TimeRemainingColumn())
+    with Progress(*columns, console=err, transient=True) as progress:
+        task = progress.add_task("clean", total=total)
+        return run_clean(paths, out, batch_size, on_batch=lambda _r, n: progress.advance(task, n))
+
+
+if __name__ == "__main__":
+    app()

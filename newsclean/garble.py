@@ -1,0 +1,159 @@
+"""Garble: flag passages mangled by machine translation, spinning or scraping.
+
+The text is never changed: each suspicious span becomes a ``garbled`` flag with a score in
+[0, 1] and the names of the signals that fired. One scorer serves the pipeline (per paragraph,
+with the document as context) and the benchmark (:func:`score_sentence`, one sentence alone).
+
+Precise rules for scraping and translation damage, each named in the flag's reasons:
+
+* ``repeated_word`` — a word doubled ("the the") or joined to itself ("demarcation and
+  demarcation"), idioms like "more and more" excepted.
+* ``fragment_after_period`` — a sentence that starts in lower case right after a full stop
+  ("… Armenian forces. retrieved. outside the zone"): pieces of two sentences glued together.
+* ``unbalanced_quote`` — a closing double quote that closes nothing.
+* ``rare_compound`` — a hyphenated compound of a combining form and a word the language does
+  not know ("Russo-<unknown>"), used once in the article: a name mangled in translation.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from .record import Document, Flag, block_offsets
+from .signals import sentence_spans
+
+_REPEATED = re.compile(r"\b(\w{2,})(\s+(?:and|or|und|et|y|e)\s+|\s+)\1\b", re.I | re.U)
+#: doubled words that are idiomatic, not damage
+IDIOMATIC_REPEATS = frozenset("""more less again over on round through by step bit side one two
+    that had is was ha bye very so far back little out years days weeks hours time""".split())
+_COMPOUND = re.compile(r"\b([A-Z][a-z]+)-([A-Z][a-z]+)\b")
+#: first halves of ethnic/national compounds ("Russo-Japanese", "Sino-American")
+COMBINING_FORMS = frozenset("""russo sino franco anglo indo afro euro greco austro italo judeo turco
+    irano arabo hispano luso nippo serbo czecho slavo germano polono hungaro""".split())
+_ELLIPSIS_END = re.compile(r"(\.\.\.|…)[\"'”’)\]]*\s*$")
+_CLOSE_Q, _OPEN_Q = "”", "“"
+
+
+@dataclass(frozen=True)
+class GarbleRules:
+    """Scores of the rules and the flagging threshold; each an argument with its default."""
+
+    threshold: float = 0.5
+    repeated_word_score: float = 0.9
+    fragment_score: float = 0.9
+    unbalanced_quote_score: float = 0.8
+    rare_compound_score: float = 0.85
+    #: a compound half with a Zipf frequency below this is unknown to the language
+    rare_zipf: float = 2.5
+    #: a fragment has at most this many words
+    fragment_max_words: int = 8
+
+
+@dataclass
+class Hit:
+    start: int
+    end: int
+    score: float
+    reasons: list[str] = field(default_factory=list)
+
+
+@lru_cache(maxsize=65536)
+def _zipf(word: str, lang: str = "en") -> float:
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, lang)
+
+
+def repeated_words(text: str, rules: GarbleRules) -> list[Hit]:
+    hits = []
+    for m in _REPEATED.finditer(text):
+        word = m.group(1).lower()
+        if word in IDIOMATIC_REPEATS or word.isdigit() or word.endswith("er"):
+            continue
+        hits.append(Hit(m.start(), m.end(), rules.repeated_word_score, ["repeated_word"]))
+    return hits
+
+
+def fragments_after_period(text: str, rules: GarbleRules) -> list[Hit]:
+    """Sentences that open in lower case after a sentence closed by a full stop."""
+    hits = []
+    spans = sentence_spans(text)
+    for (ps, pe), (s, e) in zip(spans, spans[1:]):
+        previous, sentence = text[ps:pe], text[s:e]
+        first = sentence.lstrip("\"'“‘(")[:1]
+        if not first.islower() or _ELLIPSIS_END.search(previous) or not previous.rstrip("\"'”’)").endswith("."):
+            continue
+        if len(sentence.split()) > rules.fragment_max_words and s + len(sentence) < len(text.rstrip()):
+            continue
+        hits.append(Hit(s, len(text.rstrip()) if e >= len(text.rstrip()) - 1 else e,
+                        rules.fragment_score, ["fragment_after_period"]))
+    return hits
+
+
+def unbalanced_quotes(text: str, rules: GarbleRules) -> list[Hit]:
+    """A closing curly double quote with no opening one before it in the paragraph."""
+    depth, hits = 0, []
+    for i, ch in enumerate(text):
+        if ch == _OPEN_Q:
+            depth += 1
+        elif ch == _CLOSE_Q:
+            if depth == 0:
+                start = max((s for s, _ in sentence_spans(text[:i]) if s < i), default=0)
+                hits.append(Hit(start, i + 1, rules.unbalanced_quote_score, ["unbalanced_quote"]))
+            depth = max(0, depth - 1)
+    return hits
+
+
+def rare_compounds(text: str, rules: GarbleRules, context: str = "") -> list[Hit]:
+    hits = []
+    for m in _COMPOUND.finditer(text):
+        head, tail = m.group(1).lower(), m.group(2)
+        if head not in COMBINING_FORMS:
+            continue
+        if _zipf(tail.lower()) >= rules.rare_zipf or (context and context.count(tail) > 1):
+            continue
+        hits.append(Hit(m.start(), m.end(), rules.rare_compound_score, ["rare_compound"]))
+    return hits
+
+
+def paragraph_hits(text: str, rules: GarbleRules = GarbleRules(), context: str = "") -> list[Hit]:
+    """Every rule's hits in one paragraph; ``context`` is the whole article, if any."""
+    return (repeated_words(text, rules) + fragments_after_period(text, rules)
+            + unbalanced_quotes(text, rules) + rare_compounds(text, rules, context))
+
+
+def score_sentence(text: str, rules: GarbleRules = GarbleRules()) -> tuple[float, list[str]]:
+    """Garble score of one sentence alone, and the signals that fired (for the benchmark)."""
+    hits = paragraph_hits(text, rules)
+    if not hits:
+        return 0.0, []
+    return max(h.score for h in hits), sorted({r for h in hits for r in h.reasons})
+
+
+def _merge(hits: list[Hit]) -> list[Hit]:
+    merged: list[Hit] = []
+    for h in sorted(hits, key=lambda h: (h.start, h.end)):
+        if merged and h.start <= merged[-1].end:
+            last = merged[-1]
+            last.end = max(last.end, h.end)
+            last.score = max(last.score, h.score)
+            last.reasons = sorted(set(last.reasons) | set(h.reasons))
+        else:
+            merged.append(Hit(h.start, h.end, h.score, list(h.reasons)))
+    return merged
+
+
+def flag_garbled(doc: Document, rules: GarbleRules = GarbleRules()) -> Document:
+    """Add a ``garbled`` flag for every span scoring at or above ``rules.threshold``."""
+    if doc.language not in ("en",):  # the lexicon and rules are English-specific for now
+        return doc
+    body = doc.body
+    flags = list(doc.flags)
+    for block, offset in zip(doc.blocks, block_offsets(doc.blocks)):
+        for h in _merge(paragraph_hits(block.text, rules, body)):
+            if h.score >= rules.threshold:
+                start, end = offset + h.start, offset + h.end
+                flags.append(Flag("garbled", start, end, body[start:end], h.score,
+                                  tuple(f"{r}" for r in h.reasons)))
+    return doc.with_changes(flags=tuple(flags))

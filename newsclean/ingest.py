@@ -1,0 +1,127 @@
+"""Ingest: raw bytes in, decoded text and page metadata out.
+
+Owns everything about reading a raw file's *content*: gzip, charset detection
+(charset-normalizer, never a blind UTF-8 guess), telling HTML from Markdown from plain text,
+and running trafilatura on HTML. It raises :class:`IngestError` with a reason a person can act
+on when a file cannot be read as text; the pipeline turns that into a reject.
+
+trafilatura is called with ``deduplicate=False``: its process-global dedup cache empties a
+document the second time the same page is seen in one process (trafilatura issue 778).
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import re
+import zlib
+from dataclasses import dataclass
+
+from charset_normalizer import from_bytes
+
+TEXT_SUFFIXES = {".txt": "text", ".md": "markdown", ".markdown": "markdown",
+                 ".html": "html", ".htm": "html"}
+#: share of control characters above which decoded bytes are called binary
+MAX_CONTROL_CHAR_SHARE = 0.01
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_HTML_SNIFF = re.compile(rb"^\s*(<!doctype html|<html|<head|<body|<\?xml)", re.I)
+#: Markdown marks: ATX headings, [links](url), <autolinks>, **strong**
+_MARKDOWN_SIGNS = re.compile(r"^#{1,6}\s+\S|\[[^\]\n]+\]\([^)\s]*\)|<https?://[^>\s]+>|\*\*[^*\n]+\*\*", re.M)
+#: a .txt with at least this many Markdown marks is read as Markdown
+MARKDOWN_MIN_SIGNS = 3
+
+
+class IngestError(ValueError):
+    """A raw file that cannot be turned into text; the message is the reject reason."""
+
+
+@dataclass(frozen=True)
+class RawText:
+    text: str
+    format: str  # "text", "markdown" or "html"
+    encoding: str
+    #: for HTML: metadata trafilatura found in the page
+    html_metadata: dict | None = None
+
+
+def document_id(raw: bytes) -> str:
+    """Stable id: the same raw bytes always give the same id."""
+    return hashlib.sha256(raw).hexdigest()[:20]
+
+
+def format_of(name: str) -> str | None:
+    """The format a file name announces (``.gz`` looked through), or None if unsupported."""
+    lower = name.lower()
+    if lower.endswith(".gz"):
+        lower = lower[:-3]
+    for suffix, fmt in TEXT_SUFFIXES.items():
+        if lower.endswith(suffix):
+            return fmt
+    return None
+
+
+def maybe_gunzip(raw: bytes, name: str) -> bytes:
+    if not (name.lower().endswith(".gz") or raw[:2] == b"\x1f\x8b"):
+        return raw
+    try:
+        return gzip.decompress(raw)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise IngestError(f"corrupt gzip data: {exc}") from exc
+
+
+def decode(raw: bytes) -> tuple[str, str]:
+    """Decode bytes with the detected charset; refuse binary data."""
+    if not raw.strip():
+        raise IngestError("empty file")
+    if b"\x00" in raw[:4096] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise IngestError("binary data (NUL bytes), not text")
+    try:
+        text, encoding = raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        best = from_bytes(raw).best()
+        if best is None:
+            raise IngestError("undecodable bytes: no text encoding fits") from None
+        text, encoding = str(best), best.encoding
+    text = text.lstrip("\ufeff")
+    controls = len(_CONTROL.findall(text))
+    if controls > MAX_CONTROL_CHAR_SHARE * max(1, len(text)):
+        raise IngestError(f"binary data: {controls} control characters in {len(text)} decoded as {encoding}")
+    return text.replace("\r\n", "\n").replace("\r", "\n"), encoding
+
+
+def extract_html(html: str) -> tuple[str, dict]:
+    """Main text (Markdown-formatted, one block per line) and metadata of an HTML page."""
+    import trafilatura  # heavy import, only needed for HTML
+
+    out = trafilatura.extract(html, output_format="json", with_metadata=True,
+                              include_formatting=True, include_comments=False,
+                              include_tables=True, deduplicate=False, favor_precision=True)
+    if not out:
+        raise IngestError("HTML page with no extractable main text")
+    data = json.loads(out)
+    meta = {
+        "title": data.get("title"),
+        "published": data.get("date"),
+        "author": data.get("author"),
+        "site": data.get("sitename") or data.get("source-hostname"),
+        "url": data.get("source") or data.get("url"),
+    }
+    return data.get("text") or "", meta
+
+
+def looks_like_markdown(text: str) -> bool:
+    """Scrapers often save Markdown under .txt: count its marks."""
+    return len(_MARKDOWN_SIGNS.findall(text[:50000])) >= MARKDOWN_MIN_SIGNS
+
+
+def read_raw(raw: bytes, name: str) -> RawText:
+    """Turn one raw file's bytes into text; ``name`` gives the format by its suffix."""
+    raw = maybe_gunzip(raw, name)
+    fmt = format_of(name) or ("html" if _HTML_SNIFF.match(raw[:512]) else "text")
+    text, encoding = decode(raw)
+    if fmt == "text" and looks_like_markdown(text):
+        fmt = "markdown"
+    if fmt == "html":
+        body, meta = extract_html(text)
+        return RawText(body, "html", encoding, meta)
+    return RawText(text, fmt, encoding)

@@ -1,0 +1,176 @@
+"""Metadata: headline, publication date, byline, site and URL taken from where the page states
+them, and those lines taken out of the body.
+
+Looks only at the page's head (the blocks before the first paragraph of running prose) and its
+tail (the last few blocks), because that is where every news layout puts them: a headline line,
+a dateline ("11 January 2021, 14:24"), a "By …" byline, an "Original url:" footer. Values the
+HTML extractor already found are kept; lines that repeat them are removed all the same.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from .patterns import first_matching_rule
+from .record import HEADING, LIST_ITEM, Block, Document, Removal
+from .signals import (MONTHS, URL_ANYWHERE, WEEKDAYS, ends_sentence, guess_language_by_stopwords, is_date_line,
+                      is_prose, is_url_line, parse_date, word_count)
+
+_BYLINE = re.compile(r"^\s*(?:by|written by|words by|reporting by|story by|von|par|por|di|door|"
+                     r"author|authors|reporter)\s*:?\s+(?P<names>.+?)\s*$", re.I)
+_ROLE_TAIL = re.compile(r"\s*[,|–—-]\s*(staff|senior|chief|special|opinion|political|foreign|"
+                        r"contributing|associate)?\s*(writer|reporter|correspondent|columnist|editor|"
+                        r"contributor|journalist)s?\b.*$", re.I)
+_FOR_SITE = re.compile(r"\s+(?:for|from|at)\s+(?P<site>(?:the\s+)?[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,4})\s*$")
+_NAME_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\bund\b|\bet\b|\by\b|\be\b)\s*")
+_NAME = re.compile(r"^[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|de|da|van|von|der|del|la|le|bin|al|el)){0,5}$")
+_SITE_CUES = (
+    re.compile(r"\b(?:become|becoming) an? (?P<site>(?:[A-Z][\w.&'’-]*\s){1,4})(?:member|supporter|subscriber|patron)", re.U),
+    re.compile(r"\b(?i:get the) (?P<site>[A-Z][\w.&'’-]*(?:[\s-][A-Z][\w.&'’-]*){0,3}?)(?:\s+(?i:daily|weekly|newsletter|digest|briefing))?\s+(?i:in your inbox)"),
+    re.compile(r"(?:©|\(c\)|copyright)\s*(?:\d{4}\s*[-–]?\s*(?:\d{4})?\s*)?(?P<site>[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,4})"),
+)
+_CALENDAR_WORD = re.compile(r"\b(" + "|".join(MONTHS + WEEKDAYS) + r"|today|tomorrow|yesterday)\b", re.I)
+_TRAILING_SITE_WORD = re.compile(r"\s+(weekly|daily|newsletter|digest)$", re.I)
+
+
+@dataclass(frozen=True)
+class MetadataRules:
+    """Where metadata is looked for; every bound is an argument with its default."""
+
+    #: blocks at the top of the page searched for headline, date and byline
+    head_blocks: int = 15
+    #: blocks at the bottom searched for a byline or source footer
+    tail_blocks: int = 8
+    #: headline length bounds, in words
+    title_min_words: int = 3
+    title_max_words: int = 30
+    #: longest byline, in words
+    byline_max_words: int = 12
+    #: outside head and tail, a standalone "By …" line of at most this many words is a byline
+    byline_anywhere_max_words: int = 6
+
+
+def parse_byline(text: str, max_words: int = 12) -> tuple[str, str | None] | None:
+    """``"By Jane Doe for AFP"`` -> ("Jane Doe", "AFP"); several authors joined with "; "."""
+    if word_count(text) > max_words or ends_sentence(text) and not text.rstrip().endswith("."):
+        return None
+    m = _BYLINE.match(text)
+    if not m:
+        return None
+    names = _ROLE_TAIL.sub("", m.group("names")).strip(" .")
+    site = None
+    fm = _FOR_SITE.search(names)
+    if fm:
+        site = fm.group("site").strip()
+        names = names[:fm.start()].strip()
+    people = [n.strip(" .") for n in _NAME_SPLIT.split(names) if n.strip(" .")]
+    if not people or not all(_NAME.match(p) and not _CALENDAR_WORD.search(p) for p in people):
+        return None
+    return "; ".join(people), site
+
+
+def site_from_text(blocks: list[Block]) -> str | None:
+    """Outlet name stated by an appeal, newsletter box or copyright line (longest wins)."""
+    found = []
+    for b in blocks:
+        for cue in _SITE_CUES:
+            m = cue.search(b.text)
+            if m:
+                name = _TRAILING_SITE_WORD.sub("", m.group("site").strip(" .,:")).strip()
+                if 1 <= len(name.split()) <= 5:
+                    found.append(name)
+    return max(found, key=len) if found else None
+
+
+def _first_prose_index(blocks: list[Block], language: str | None) -> int:
+    for i, b in enumerate(blocks):
+        if b.kind != HEADING and is_prose(b.text, language):
+            return i
+    return len(blocks)
+
+
+def _is_title_candidate(block: Block, rules: MetadataRules) -> bool:
+    n = word_count(block.text)
+    if block.kind == LIST_ITEM or not (rules.title_min_words <= n <= rules.title_max_words):
+        return False
+    if block.text.rstrip().endswith(".") or is_date_line(block.text) or is_url_line(block.text):
+        return False
+    return first_matching_rule(block.text, n) is None and parse_byline(block.text) is None
+
+
+def _pick_title(blocks: list[Block], head_end: int, rules: MetadataRules) -> int | None:
+    """A top-level Markdown heading if there is one, else the headline-like line nearest
+    before the first paragraph."""
+    for i in range(head_end):
+        if blocks[i].kind == HEADING and _is_title_candidate(blocks[i], rules):
+            return i
+    for i in range(head_end - 1, -1, -1):
+        if _is_title_candidate(blocks[i], rules):
+            return i
+    return None
+
+
+def _norm(s: str) -> str:
+    return re.sub(r"\W+", " ", s).strip().lower()
+
+
+def extract_metadata(doc: Document, rules: MetadataRules = MetadataRules()) -> Document:
+    """Fill ``doc.metadata`` from the page's head and tail and remove the lines it came from."""
+    blocks = list(doc.blocks)
+    language = guess_language_by_stopwords(doc.body)
+    head_end = min(_first_prose_index(blocks, language), rules.head_blocks, len(blocks))
+    meta = doc.metadata
+    taken: dict[int, Removal] = {}
+
+    for i in range(head_end):
+        text = blocks[i].text
+        if is_date_line(text):
+            iso = parse_date(text)
+            if iso:
+                meta = meta if meta.published else replace(meta, published=iso)
+                taken[i] = Removal("dateline", text, "date-only line in the page head", "dateline")
+
+    tail_start = max(head_end, len(blocks) - rules.tail_blocks)
+    for i in range(len(blocks)):
+        in_edges = i < head_end or i >= tail_start
+        if i in taken or not in_edges and word_count(blocks[i].text) > rules.byline_anywhere_max_words:
+            continue
+        parsed = parse_byline(blocks[i].text, rules.byline_max_words)
+        if parsed:
+            author, site = parsed
+            meta = replace(meta, author=meta.author or author, site=meta.site or site)
+            where = "head" if i < head_end else "tail" if i >= tail_start else "body"
+            taken[i] = Removal("byline", blocks[i].text, f"'By …' line in the page {where}", "byline")
+
+    for i in range(len(blocks)):
+        rule = first_matching_rule(blocks[i].text, word_count(blocks[i].text))
+        if rule is None or rule.rule != "source_label":
+            continue
+        taken[i] = Removal("source_footer", blocks[i].text, "label of the original-URL footer", "source_label")
+        url_match = URL_ANYWHERE.search(blocks[i].text)
+        if not url_match and i + 1 < len(blocks) and is_url_line(blocks[i + 1].text):
+            url_match = URL_ANYWHERE.search(blocks[i + 1].text)
+            taken[i + 1] = Removal("source_footer", blocks[i + 1].text,
+                                   "URL under an original-URL label", "source_label")
+        if url_match and not meta.url:
+            meta = replace(meta, url=url_match.group(0).strip("<>()[]"))
+
+    candidates = [b for j, b in enumerate(blocks[:head_end]) if j not in taken]
+    if meta.title:
+        for i in range(head_end):
+            if i not in taken and _norm(blocks[i].text) == _norm(meta.title):
+                taken[i] = Removal("title", blocks[i].text, "the headline, moved to 'title'", "title")
+                break
+    elif candidates:
+        i = _pick_title([b if j not in taken else Block("", b.kind) for j, b in enumerate(blocks)],
+                        head_end, rules)
+        if i is not None:
+            meta = replace(meta, title=blocks[i].text)
+            taken[i] = Removal("title", blocks[i].text,
+                               "headline-like line nearest before the first paragraph, moved to 'title'", "title")
+
+    if not meta.site:
+        meta = replace(meta, site=site_from_text(blocks))
+    kept = tuple(b for i, b in enumerate(blocks) if i not in taken)
+    removed = doc.removed + tuple(taken[i] for i in sorted(taken))
+    return doc.with_changes(blocks=kept, metadata=meta, removed=removed)

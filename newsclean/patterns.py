@@ -1,0 +1,143 @@
+"""Lexical families of page furniture, written as patterns over many phrasings.
+
+Each :class:`PatternRule` names one family (``rule``), the removal ``category`` it implies, the
+most words a line may have for the rule to apply (long lines are prose that merely mentions the
+words), and one line saying what it catches. Rules describe *kinds* of line seen on news sites
+everywhere (appeals, ad slots, newsletter boxes, photo credits, share bars, legal footers), in
+English and, where cheap, other major news languages; none names an outlet, person or phrase
+from one site. Sources: the appeal/ad/newsletter families follow the line-level filters of
+C4 (Raffel et al. 2020) and Gopher/datatrove, widened to caption and credit shapes.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PatternRule:
+    rule: str
+    category: str
+    pattern: re.Pattern
+    max_words: int
+    catches: str
+    #: a second cue the line must also carry when it has more than ``bare_words`` words
+    also: re.Pattern | None = None
+    bare_words: int = 8
+
+    def matches(self, text: str, n_words: int) -> bool:
+        if n_words > self.max_words or not self.pattern.search(text):
+            return False
+        return self.also is None or n_words <= self.bare_words or bool(self.also.search(text))
+
+
+def _rx(expr: str) -> re.Pattern:
+    return re.compile(expr, re.I | re.U)
+
+
+#: appeals and prompts address the reader or speak for the outlet
+_ADDRESSES_READER = re.compile(r"\b(you|your|yours|we|our|us|sign up|subscribe|join|get|free|receive|click|please|consider|today|now)\b", re.I)
+_PERSON = r"[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}"
+_ORG = r"[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*){0,4}"
+
+RULES: tuple[PatternRule, ...] = (
+    PatternRule("ad_slot", "advertisement", _rx(
+        r"^\W*(advertisement|advertising|advert|ad|ads|sponsored( content| post| links?)?|paid (content|post|partner)|"
+        r"promoted( content)?|anzeige|werbung|publicité|publicidad|pubblicità|publicidade|реклама|광고|広告)\W*$"),
+        4, "an ad slot label ('- Advertisement -', 'Sponsored content') standing alone"),
+    PatternRule("continue_reading", "advertisement", _rx(
+        r"^\W*(continue reading( the main story| below)?|story continues (below|after)( advertisement)?|"
+        r"scroll (down )?to continue( with content)?|article continues below)\W*$"),
+        8, "a 'continue reading' marker left where an ad was"),
+    PatternRule("membership_appeal", "membership_appeal", _rx(
+        r"\b(become|join|sign up as|becoming) (a |an |our )?([\w-]+ ){0,3}(member|supporter|patron|friend)s?\b|"
+        r"\bsupport (independent|quality|local|small|nonprofit|non-profit|our|free|fearless|trusted)\b.{0,60}"
+        r"\b(journalism|media|news|reporting|newsroom|outlets?|work|press)\b|"
+        r"\b(donate|donating|fundraiser|crowdfund\w*|chip in|make a (one-off |monthly |small )?(contribution|donation|gift))\b|"
+        r"\bconsider (becoming|joining|supporting|donating|subscribing|a (small )?(gift|donation))\b|"
+        r"\binterested in (directly )?(assisting|supporting|helping)\b|"
+        r"\b(join|subscribe|support us) (us )?(today|now)\b|\bunterstützen sie\b|\bfaites un don\b|\bhaz una donación\b"),
+        60, "a membership, donation or subscription appeal", _ADDRESSES_READER),
+    PatternRule("newsletter_box", "newsletter_signup", _rx(
+        r"\bnewsletters?\b|\b(in|to) your inbox\b|\bsign up (for|to) (our|the|a)\b|\bsubscribe to (our|the)\b|"
+        r"\benter your e-?mail\b|\be-?mail (address|updates|alerts)\b|\bdelivered (to you|straight|daily|every)\b|"
+        r"\b(daily|weekly|morning|evening) (briefing|digest|email|roundup)\b|\bget (the|our) .{0,40} (daily|weekly)\b"),
+        25, "a newsletter or e-mail signup prompt", _ADDRESSES_READER, 6),
+    PatternRule("related_header", "related_content", _rx(
+        r"^\W*(related( articles?| stories| news| posts| content| coverage| reading| links?| topics)?|"
+        r"read (more|also|next|this)|see (also|more)\b.*|more (from|on|in|about|stories|news|articles|videos|like this)\b.*|"
+        r"recent (articles|posts|stories|news)|(the )?latest\b.{0,30}\b(news|stories|articles|videos|headlines)|"
+        r"most (popular|read|viewed|shared|watched)\b.*|you (may|might) (also )?(like|enjoy|be interested in)\b.*|"
+        r"recommended( for you| stories| reading)?|top (stories|news|headlines)|trending( now| stories)?|"
+        r"further reading|what to read next|editor'?s picks?|popular (now|stories|posts)|in other news|"
+        r"don'?t miss|also (read|see)|watch (more|next)|mehr zum thema|lesen sie auch|à lire aussi|"
+        r"leia também|leggi anche|te puede interesar|читайте также)\W*$"),
+        10, "a header of a related, latest or most-read links box"),
+    PatternRule("related_link", "related_content", _rx(
+        r"^\W*(related( article| story| content)?|read (more|also)|see also|also read|more|watch|listen|"
+        r"recommended|opinion|analysis|explainer)\s*[:|»›>-]\s*\S"),
+        30, "an inline 'Related:'/'Read more:' link to another article"),
+    PatternRule("social_embed", "social_embed", _rx(
+        r"pic\.twitter\.com/|\bt\.co/\w|^\W*embed\W*$|^—.{0,80}\(@\w+\)|instagram\.com/(p|reel)/|"
+        r"\ba post shared by\b|\bview this post on (instagram|facebook|x)\b|tiktok\.com/@|"
+        r"youtube\.com/(watch|embed)|youtu\.be/|\bfacebook\.com/[^\s]+/(posts|videos)/"),
+        80, "an embedded social-media post or its attribution line"),
+    PatternRule("credit_in_parens", "image_caption", _rx(
+        r"\(\s*(?:[^()]{0,60}/\s*)?(?:AP|AFP|Reuters|Getty( Images)?|EPA|PA( Wire| Media)?|Shutterstock|"
+        r"Bloomberg|Xinhua|file( photo)?|photo|picture|pool|handout|supplied|courtesy[^()]*)\s*\)\s*\.?\s*$|"
+        r"\(\s*" + _PERSON + r"\s*/\s*" + _ORG + r"\s*\)\s*\.?\s*$|"
+        r"\b(AP|AFP) Photo\b|\bGetty Images\b|\bShutterstock\b|\biStock(photo)?\b|"
+        r"(^|[.!?”\"]\s*)" + _PERSON + r"\s*/\s*" + _ORG + r"(\s*/\s*" + _ORG + r")+\s*$"),
+        60, "a caption ending in a photo credit ('… (Name/AP)', '… Name / EPA / Agency')"),
+    PatternRule("credit_label", "image_caption", _rx(
+        r"\b(photo|picture|image|photograph|illustration|video|graphic|footage)s?\s*(credit)?\s*(:|by\b|via\b|courtesy\b)\s*\S|"
+        r"\bcredit(s)?\s*(\.{2,}|…)\s*\S|^\W*(photo|image|picture)s?\W*$"),
+        16, "a short photo-credit label ('Picture: PA', 'Image via X', 'Credit...')"),
+    PatternRule("caption_position", "image_caption", _rx(
+        r"^(from |pictured,? )?(left|right|top|bottom|centre|center|above|below)( to right)?\s*[,:]|"
+        r"\((left|right|centre|center|top|bottom|pictured|above|below|l-r|left to right|second (left|right))\)|"
+        r"^(pictured|photographed|seen here|in this (photo|picture|image|file photo))\b"),
+        45, "a caption that points at people in a photo ('From left, …', '… (right)')"),
+    PatternRule("share_bar", "social_embed", _rx(
+        r"^\W*((share|tweet|pin|email|e-mail|print|copy link|whatsapp|linkedin|facebook|twitter|reddit|"
+        r"telegram|messenger|flipboard|x)( (this|on|via)( \w+)?)?\W*)+$|"
+        r"^\W*(follow (us|@\w+)|like us on|find us on|join us on)\b|^\W*click to (share|email|print)\b"),
+        12, "a share bar or 'follow us' line"),
+    PatternRule("legal_notice", "legal_footer", _rx(
+        r"\ball rights reserved\b|©|\(c\)\s*\d{4}|\bcopyright\s*(©\s*)?\d{4}|\bDMCA\b|"
+        r"\bterms (of|and) (use|service|conditions)\b|\bprivacy (policy|notice|settings)\b|"
+        r"\bcookie(s)? (policy|settings|preferences|consent)\b|\bwe use cookies\b|"
+        r"\bmay not be (published|reproduced|broadcast|rewritten|redistributed)\b|\breproduction\b.{0,30}\bprohibited\b|"
+        r"\bcomment(ing)? (policy|guidelines)\b|\bcommunity (guidelines|standards)\b|"
+        r"\btous droits réservés\b|\balle rechte vorbehalten\b|\btodos los derechos reservados\b"),
+        40, "a copyright, legal, cookie or comment-policy notice"),
+    PatternRule("credit_line", "credit_footer", _rx(
+        r"^\W*(credit|credits|source|sources|via|h/t|hat tip|courtesy of)\s*:\s*(\S+\.\w{2,}\b|<?https?://)"),
+        25, "a 'Credit: site.com' or 'Source: <url>' line crediting another outlet"),
+    PatternRule("source_label", "source_footer", _rx(
+        r"^\W*(original (url|link|article|source|story)|source (url|link)|originally (published|appeared)|"
+        r"this (article|story|post) (was )?(originally|first) (published|appeared)|read the original( article)?)\b"),
+        25, "an 'Original url:' / 'originally published at' footer"),
+    PatternRule("comments_box", "comments", _rx(
+        r"^\W*(\d+\s+)?(comments?|responses|replies|discussion|join the (conversation|discussion)|"
+        r"leave a (comment|reply)|post a comment|add a comment|show comments|view comments|"
+        r"be the first to comment|sign in to comment|log in to comment)\W*$"),
+        8, "a comments-section header or prompt"),
+    PatternRule("site_chrome", "navigation", _rx(
+        r"^\W*skip to .*$|"
+        r"^\W*(log ?in|sign ?in|sign ?up|log ?out|register|my account|search|menu|home|homepage|sections|"
+        r"subscribe( now)?|open navigation|close|toggle navigation|back to top|top of page|go to top|"
+        r"next article|previous article|today'?s paper|e-?paper|accessibility|sitemap|site map|contact us|"
+        r"about us|advertise( with us)?|jobs|careers)\W*$"),
+        6, "site navigation and account chrome ('Skip to content', 'Log in', 'Menu')"),
+)
+
+RULES_BY_NAME = {r.rule: r for r in RULES}
+
+
+def first_matching_rule(text: str, n_words: int) -> PatternRule | None:
+    """The first pattern family a line belongs to, or None."""
+    for rule in RULES:
+        if rule.matches(text, n_words):
+            return rule
+    return None

@@ -1,0 +1,172 @@
+"""Pipeline: the one place that knows the order of the stages.
+
+``clean_document`` runs one raw file through every stage and returns its clean record;
+``clean_batch`` does a list of files and collects rejects and the run summary. The CLI and the
+Prefect flow both call ``clean_batch``, so a one-off clean and a scheduled run give the same
+output.
+
+Order: ingest → segment → metadata → boilerplate → repair → quotes → language → garble. Every
+stage that deletes text runs before every stage that flags, so flag offsets index the final text.
+"""
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from .boilerplate import BoilerplateRules, classify_boilerplate
+from .garble import GarbleRules, flag_garbled
+from .ingest import IngestError, document_id, read_raw
+from .language import LanguageRules, detect_language
+from .metadata import MetadataRules, extract_metadata
+from .quotes import QuoteRules, dedup_quotes
+from .record import Document, Metadata, to_record
+from .repair import repair_paragraphs
+from .segment import segment
+
+
+@dataclass(frozen=True)
+class PipelineConfig:
+    """Every stage's rules; the defaults are the shipped behaviour."""
+
+    metadata: MetadataRules = MetadataRules()
+    boilerplate: BoilerplateRules = BoilerplateRules()
+    quotes: QuoteRules = QuoteRules()
+    language: LanguageRules = LanguageRules()
+    garble: GarbleRules = GarbleRules()
+
+
+def stages(config: PipelineConfig) -> list[tuple[str, Callable[[Document], Document]]]:
+    return [
+        ("metadata", lambda d: extract_metadata(d, config.metadata)),
+        ("boilerplate", lambda d: classify_boilerplate(d, config.boilerplate)),
+        ("repair", repair_paragraphs),
+        ("quotes", lambda d: dedup_quotes(d, config.quotes)),
+        ("language", lambda d: detect_language(d, config.language)),
+        ("garble", lambda d: flag_garbled(d, config.garble)),
+    ]
+
+
+def ingest_document(raw: bytes, source: str) -> Document:
+    """Raw bytes to a segmented document (raises :class:`IngestError`)."""
+    text = read_raw(raw, source)
+    meta = Metadata(**text.html_metadata) if text.html_metadata else Metadata()
+    return Document(id=document_id(raw), source=source, format=text.format,
+                    blocks=tuple(segment(text.text, text.format)), metadata=meta, raw_bytes=len(raw))
+
+
+def clean_document(raw: bytes, source: str, config: PipelineConfig = PipelineConfig()) -> Document:
+    doc = ingest_document(raw, source)
+    for _, stage in stages(config):
+        doc = stage(doc)
+    return doc
+
+
+@dataclass
+class RunSummary:
+    """Counts of one run: what came in, what went out, and every rule that fired."""
+
+    documents: int = 0
+    rejected: int = 0
+    bytes_in: int = 0
+    bytes_out: int = 0
+    seconds: float = 0.0
+    removed_by_category: Counter = field(default_factory=Counter)
+    removed_by_rule: Counter = field(default_factory=Counter)
+    flags_by_kind: Counter = field(default_factory=Counter)
+    flags_by_reason: Counter = field(default_factory=Counter)
+    rejects_by_reason: Counter = field(default_factory=Counter)
+    repairs: int = 0
+
+    def add_document(self, doc: Document, record: dict) -> None:
+        self.documents += 1
+        self.bytes_in += doc.raw_bytes
+        self.bytes_out += len(record["text"].encode("utf-8"))
+        self.repairs += doc.repairs
+        for r in doc.removed:
+            self.removed_by_category[r.category] += 1
+            self.removed_by_rule[r.rule or r.category] += 1
+        for f in doc.flags:
+            self.flags_by_kind[f.kind] += 1
+            for reason in f.reasons:
+                self.flags_by_reason[reason.split(":")[0]] += 1
+
+    def add_reject(self, stage: str, raw_bytes: int = 0) -> None:
+        self.rejected += 1
+        self.bytes_in += raw_bytes
+        self.rejects_by_reason[stage] += 1
+
+    def count_invalid(self, record: dict, reason: str) -> None:
+        """A cleaned record that failed validation: count it as rejected, not written."""
+        self.documents -= 1
+        self.bytes_out -= len(record["text"].encode("utf-8"))
+        self.rejected += 1
+        self.rejects_by_reason[reason] += 1
+
+    def merge(self, other: "RunSummary") -> None:
+        for name in ("documents", "rejected", "bytes_in", "bytes_out", "seconds", "repairs"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for name in ("removed_by_category", "removed_by_rule", "flags_by_kind", "flags_by_reason",
+                     "rejects_by_reason"):
+            getattr(self, name).update(getattr(other, name))
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "RunSummary":
+        out = cls()
+        for name, value in d.items():
+            setattr(out, name, Counter(value) if isinstance(value, dict) else value)
+        return out
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "documents": self.documents, "rejected": self.rejected,
+            "bytes_in": self.bytes_in, "bytes_out": self.bytes_out, "seconds": round(self.seconds, 3),
+            "repairs": self.repairs,
+            "removed_by_category": dict(self.removed_by_category.most_common()),
+            "removed_by_rule": dict(self.removed_by_rule.most_common()),
+            "flags_by_kind": dict(self.flags_by_kind.most_common()),
+            "flags_by_reason": dict(self.flags_by_reason.most_common()),
+            "rejects_by_reason": dict(self.rejects_by_reason.most_common()),
+        }
+
+
+@dataclass
+class BatchResult:
+    records: list[dict]
+    rejects: list[dict]
+    summary: RunSummary
+
+
+def reject(source: str, stage: str, reason: str, **extra: Any) -> dict:
+    return {"source": source, "stage": stage, "reason": reason, **extra}
+
+
+def clean_batch(files: list[tuple[str, str]], config: PipelineConfig = PipelineConfig()) -> BatchResult:
+    """Clean ``[(path, source), ...]``; unreadable or unparsable files become rejects."""
+    started = time.perf_counter()
+    summary = RunSummary()
+    records, rejects = [], []
+    for path, source in files:
+        try:
+            raw = Path(path).read_bytes()
+        except OSError as exc:
+            rejects.append(reject(source, "read", f"cannot read file: {exc.strerror or exc}"))
+            summary.add_reject("read")
+            continue
+        try:
+            doc = clean_document(raw, source, config)
+        except IngestError as exc:
+            rejects.append(reject(source, "ingest", str(exc), id=document_id(raw)))
+            summary.add_reject("ingest", len(raw))
+            continue
+        except Exception as exc:  # a bug must not lose the rest of the run; the reject says what
+            rejects.append(reject(source, "pipeline", f"{type(exc).__name__}: {exc}", id=document_id(raw)))
+            summary.add_reject("pipeline", len(raw))
+            continue
+        record = to_record(doc)
+        records.append(record)
+        summary.add_document(doc, record)
+    summary.seconds = time.perf_counter() - started
+    return BatchResult(records, rejects, summary)

@@ -1,0 +1,224 @@
+"""Quotes: drop a quote the article already gave, and link the same quote across articles.
+
+Within one article (:func:`dedup_quotes`) a later paragraph that repeats an earlier one — the
+same statement, often in another translation — is removed whole (rule ``repeated_paragraph``:
+character 5-gram Jaccard, the strongest simple signal on the WMT translation pairs); when only
+one sentence of a paragraph repeats an earlier paragraph (rule ``repeated_sentence``: share of
+the sentence's 5-grams found in that paragraph), only that sentence goes and the rest stays.
+Each removal records which clean paragraph it repeats.
+
+Across articles (:class:`QuoteIndex`) every quotation in the clean text is indexed with MinHash
+LSH (datasketch), so finding the other carriers of a statement costs one query, not a pass over
+the corpus; candidates are confirmed with exact shingle similarity.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from .record import Block, Document, Removal
+from .signals import sentence_spans
+
+_PUNCT = re.compile(r"[^\w\s]", re.U)
+_SPACE = re.compile(r"\s+")
+#: quotation marks that open a quote, with the marks that close them
+_QUOTE_SPAN = re.compile(r"“([^”]{20,}?)”|\"([^\"]{20,}?)\"|«([^»]{20,}?)»|‘([^’]{40,}?)’(?!\w)")
+_REPORTING = ("said|says|added|told|stated|noted|stressed|emphasi[sz]ed|explained|declared|remarked|"
+              "announced|insisted|argued|warned|replied|wrote|continued|according to")
+_SPEAKER_AFTER = re.compile(r"^[\s,’”\"]*(?:(?:" + _REPORTING + r")\s+(?:the\s+)?(?P<a>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})"
+                            r"|(?P<b>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})\s+(?:" + _REPORTING + r"))")
+_SPEAKER_BEFORE = re.compile(r"(?P<s>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})\s+(?:" + _REPORTING + r")\b[^.“\"]{0,60}[:,]?\s*$")
+_PRONOUNS = {"He", "She", "They", "It", "We", "I", "The", "This", "That"}
+
+
+@dataclass(frozen=True)
+class QuoteRules:
+    """Thresholds of the repeat detector; each an argument with its default."""
+
+    #: character shingle length
+    shingle: int = 5
+    #: a paragraph whose 5-gram Jaccard with an earlier one reaches this repeats it
+    paragraph_jaccard: float = 0.30
+    #: a sentence whose 5-grams are this much inside an earlier paragraph repeats it
+    sentence_containment: float = 0.65
+    #: sentences shorter than this (in words) are never judged repeats on their own
+    sentence_min_words: int = 10
+    #: never compare against paragraphs shorter than this (headlines, labels)
+    min_words: int = 6
+
+
+def normalise(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).lower()
+    return _SPACE.sub(" ", _PUNCT.sub(" ", text)).strip()
+
+
+def shingles(text: str, k: int = 5) -> frozenset[str]:
+    t = normalise(text)
+    if len(t) <= k:
+        return frozenset([t]) if t else frozenset()
+    return frozenset(t[i:i + k] for i in range(len(t) - k + 1))
+
+
+def jaccard(a: frozenset, b: frozenset) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def containment(part: frozenset, whole: frozenset) -> float:
+    return len(part & whole) / len(part) if part else 0.0
+
+
+def _best_match(sh: frozenset, earlier: list[tuple[int, frozenset]], measure) -> tuple[int, float]:
+    best_i, best = -1, 0.0
+    for i, other in earlier:
+        s = measure(sh, other)
+        if s > best:
+            best_i, best = i, s
+    return best_i, best
+
+
+def dedup_quotes(doc: Document, rules: QuoteRules = QuoteRules()) -> Document:
+    """Remove paragraphs and sentences that repeat an earlier paragraph of the same article."""
+    kept: list[Block] = []
+    earlier: list[tuple[int, frozenset]] = []  # (index in kept, shingles)
+    removed: list[Removal] = []
+    for block in doc.blocks:
+        sh = shingles(block.text, rules.shingle)
+        i, score = _best_match(sh, earlier, jaccard)
+        if i >= 0 and score >= rules.paragraph_jaccard and len(block.text.split()) >= rules.min_words:
+            removed.append(Removal("duplicate_quote", block.text,
+                                   f"repeats clean paragraph {i} (character 5-gram Jaccard {score:.2f})",
+                                   "repeated_paragraph", i))
+            continue
+        text, cut = _drop_repeated_sentences(block.text, earlier, rules)
+        removed.extend(cut)
+        if not text:
+            continue
+        if len(text.split()) >= rules.min_words:
+            earlier.append((len(kept), shingles(text, rules.shingle)))
+        kept.append(Block(text, block.kind, block.gap_before))
+    if not removed:
+        return doc
+    return doc.with_changes(blocks=tuple(kept), removed=doc.removed + tuple(removed))
+
+
+def _drop_repeated_sentences(text: str, earlier: list[tuple[int, frozenset]],
+                             rules: QuoteRules) -> tuple[str, list[Removal]]:
+    spans = sentence_spans(text)
+    if not earlier or not spans:
+        return text, []
+    keep_parts, cut = [], []
+    for s, e in spans:
+        sentence = text[s:e]
+        if len(sentence.split()) >= rules.sentence_min_words:
+            i, score = _best_match(shingles(sentence, rules.shingle), earlier, containment)
+            if i >= 0 and score >= rules.sentence_containment:
+                cut.append(Removal("duplicate_quote", sentence,
+                                   f"sentence repeats clean paragraph {i} ({score:.0%} of its 5-grams are there)",
+                                   "repeated_sentence", i))
+                continue
+        keep_parts.append(sentence)
+    if not cut:
+        return text, []
+    return " ".join(keep_parts).strip(), cut
+
+
+# ---------------------------------------------------------------- across articles
+
+
+def find_quotes(text: str, min_words: int = 6) -> list[tuple[int, int, str, str | None]]:
+    """(start, end, quote text, speaker or None) of each quotation in ``text``."""
+    out = []
+    for m in _QUOTE_SPAN.finditer(text):
+        quote = next(g for g in m.groups() if g is not None)
+        if len(quote.split()) < min_words:
+            continue
+        speaker = None
+        after = _SPEAKER_AFTER.match(text[m.end(): m.end() + 80])
+        if after:
+            speaker = after.group("a") or after.group("b")
+        else:
+            before = _SPEAKER_BEFORE.search(text[max(0, m.start() - 120): m.start()])
+            speaker = before.group("s") if before else None
+        if speaker in _PRONOUNS:
+            speaker = None
+        out.append((m.start(), m.end(), quote.strip(), speaker))
+    return out
+
+
+@dataclass
+class QuoteIndex:
+    """Quotes of every clean document, linked when they are the same statement.
+
+    Cross-document state lives here and is passed in explicitly (never a module global), so
+    reruns and parallel batches stay deterministic: add records in a fixed order.
+    """
+
+    threshold: float = 0.3
+    num_perm: int = 64
+    quotes: list[dict] = field(default_factory=list)
+    _lsh: object = None
+    _shingles: list[frozenset] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        from datasketch import MinHashLSH
+
+        self._lsh = MinHashLSH(threshold=self.threshold, num_perm=self.num_perm)
+
+    def _minhash(self, sh: frozenset):
+        from datasketch import MinHash
+
+        mh = MinHash(num_perm=self.num_perm, seed=1)
+        mh.update_batch([s.encode("utf-8") for s in sh])
+        return mh
+
+    def add(self, record: dict) -> None:
+        for start, end, quote, speaker in find_quotes(record["text"]):
+            sh = shingles(quote)
+            if not sh:
+                continue
+            key = str(len(self.quotes))
+            mh = self._minhash(sh)
+            same = [int(k) for k in self._lsh.query(mh)]
+            same = [k for k in same if jaccard(sh, self._shingles[k]) >= self.threshold
+                    or containment(sh, self._shingles[k]) >= 0.6 or containment(self._shingles[k], sh) >= 0.6]
+            self._lsh.insert(key, mh)
+            self._shingles.append(sh)
+            self.quotes.append({"quote_id": f"q{key}", "document": record["id"], "source": record["source"],
+                                "start": start, "end": end, "text": record["text"][start:end],
+                                "quote": quote, "speaker": speaker, "same_as": sorted(same)})
+
+    def rows(self) -> list[dict]:
+        """One row per statement: its first wording, speaker, every occurrence and variant."""
+        parent = list(range(len(self.quotes)))
+
+        def find(x: int) -> int:
+            while parent[x] != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        for i, q in enumerate(self.quotes):
+            for j in q["same_as"]:
+                parent[find(i)] = find(j)
+        groups: dict[int, list[dict]] = {}
+        for i, q in enumerate(self.quotes):
+            groups.setdefault(find(i), []).append(q)
+        rows = []
+        for members in groups.values():
+            first = members[0]
+            speakers = [m["speaker"] for m in members if m["speaker"]]
+            wordings = {normalise(m["quote"]) for m in members}
+            rows.append({
+                "statement_id": first["quote_id"],
+                "quote": first["quote"],
+                "speaker": speakers[0] if speakers else None,
+                "documents": sorted({m["document"] for m in members}),
+                "occurrences": [{"quote_id": m["quote_id"], "document": m["document"], "source": m["source"],
+                                 "start": m["start"], "end": m["end"], "quote": m["quote"],
+                                 "speaker": m["speaker"],
+                                 "same_wording_as_first": normalise(m["quote"]) == normalise(first["quote"])}
+                                for m in members],
+                "wordings": len(wordings),
+            })
+        return rows

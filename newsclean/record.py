@@ -1,0 +1,126 @@
+"""The plain data every stage reads and returns.
+
+A raw file becomes a :class:`Document` (the working state of one article: its blocks,
+metadata, removals and flags). Each stage is a pure function ``Document -> Document``; the
+pipeline turns the final document into the clean record (a plain dict) that is validated and
+written. Nothing here does I/O.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
+
+#: Block kinds produced by segmentation.
+PARAGRAPH = "paragraph"
+HEADING = "heading"
+LIST_ITEM = "list_item"
+
+
+@dataclass(frozen=True)
+class Block:
+    """One unit of the body: a paragraph, a heading or a list item, in reading order."""
+
+    text: str
+    kind: str = PARAGRAPH
+    #: blank lines before this block in the source (0 = the previous line was adjacent)
+    gap_before: int = 1
+
+
+@dataclass(frozen=True)
+class Removal:
+    """A span taken out of the body, with why (``rule`` names the rule that fired)."""
+
+    category: str
+    text: str
+    reason: str
+    rule: str = ""
+    #: for ``duplicate_quote``: the index of the paragraph it repeats, in the clean text
+    repeats_paragraph: int | None = None
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A passage of the clean text marked for review; ``text == body[start:end]``."""
+
+    kind: str
+    start: int
+    end: int
+    text: str
+    score: float
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Metadata:
+    title: str | None = None
+    published: str | None = None
+    author: str | None = None
+    site: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Document:
+    """Working state of one article as it moves through the stages."""
+
+    id: str
+    source: str
+    format: str  # "text", "markdown" or "html"
+    blocks: tuple[Block, ...] = ()
+    metadata: Metadata = field(default_factory=Metadata)
+    removed: tuple[Removal, ...] = ()
+    flags: tuple[Flag, ...] = ()
+    language: str = "und"
+    #: bytes of the raw file, for the run summary
+    raw_bytes: int = 0
+    #: paragraphs re-joined by the repair stage
+    repairs: int = 0
+
+    def with_changes(self, **changes: Any) -> "Document":
+        return replace(self, **changes)
+
+    @property
+    def body(self) -> str:
+        return body_text(self.blocks)
+
+
+PARAGRAPH_SEPARATOR = "\n\n"
+
+
+def body_text(blocks: tuple[Block, ...] | list[Block]) -> str:
+    """The clean text: blocks joined by a blank line."""
+    return PARAGRAPH_SEPARATOR.join(b.text for b in blocks)
+
+
+def block_offsets(blocks: tuple[Block, ...] | list[Block]) -> list[int]:
+    """Start offset of each block inside :func:`body_text`."""
+    offsets, pos = [], 0
+    for b in blocks:
+        offsets.append(pos)
+        pos += len(b.text) + len(PARAGRAPH_SEPARATOR)
+    return offsets
+
+
+def to_record(doc: Document) -> dict[str, Any]:
+    """The clean record of OUTPUT.md (plus ``format`` and per-removal ``rule``)."""
+    removed = []
+    for r in doc.removed:
+        item = {"category": r.category, "text": r.text, "reason": r.reason, "rule": r.rule}
+        if r.repeats_paragraph is not None:
+            item["repeats_paragraph"] = r.repeats_paragraph
+        removed.append(item)
+    flags = [
+        {"kind": f.kind, "start": f.start, "end": f.end, "text": f.text,
+         "score": round(float(f.score), 4), "reasons": list(f.reasons)}
+        for f in doc.flags
+    ]
+    return {
+        "id": doc.id,
+        "source": doc.source,
+        "text": doc.body,
+        **asdict(doc.metadata),
+        "language": doc.language,
+        "format": doc.format,
+        "flags": flags,
+        "removed": removed,
+    }

@@ -1,0 +1,44 @@
+"""Run: clean many files in batches into an output folder, without Prefect.
+
+The plain-Python job behind ``newsclean clean``; the Prefect flow in ``flows/`` does the same
+steps with one task per batch. Cross-document state (the quote index) is built here, after the
+batches, in input order, so the output does not depend on how batches were scheduled.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable, Iterable
+
+from .io import OutputWriter, batched, discover
+from .pipeline import BatchResult, PipelineConfig, RunSummary, clean_batch
+from .quotes import QuoteIndex
+
+DEFAULT_BATCH_SIZE = 50
+
+
+def quote_rows(records: Iterable[dict]) -> list[dict]:
+    index = QuoteIndex()
+    for record in records:
+        index.add(record)
+    return index.rows()
+
+
+def run_clean(paths: Iterable[str | Path], out_dir: str | Path, batch_size: int = DEFAULT_BATCH_SIZE,
+              config: PipelineConfig = PipelineConfig(),
+              on_batch: Callable[[BatchResult, int], None] | None = None) -> RunSummary:
+    """Clean every supported file under ``paths`` into ``out_dir``; returns the summary.
+
+    ``on_batch(result, files_in_batch)`` is called after each batch (progress reporting).
+    """
+    files = discover(paths)
+    writer = OutputWriter(out_dir)
+    try:
+        for batch in batched(files, batch_size):
+            result = clean_batch(batch, config)
+            writer.write_batch(result)
+            if on_batch:
+                on_batch(result, len(batch))
+        return writer.commit(quote_rows(writer.written))
+    except BaseException:
+        writer.abort()
+        raise

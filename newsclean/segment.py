@@ -1,0 +1,104 @@
+"""Segment: decoded text in, blocks (paragraphs, headings, list items) out.
+
+Plain-text page dumps put one visual line per paragraph, menu entry or caption, so each line is
+its own block unless it is plainly a hard-wrapped continuation (no closing punctuation and the
+next line starts in lower case). Markdown follows Markdown: lines of one block are joined,
+``#`` headings become heading blocks without their marks, list markers are dropped from list
+items, and inline links and emphasis are reduced to their text.
+"""
+from __future__ import annotations
+
+import re
+
+from .record import HEADING, LIST_ITEM, PARAGRAPH, Block
+
+_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+•●▪◦‣]|\d{1,3}[.)])\s+(?=\S)")
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_AUTOLINK = re.compile(r"<((?:https?|ftp)://[^>\s]+)>")
+_MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
+_SPACES = re.compile(r"[ \t\u00a0]{2,}")
+_CLOSES_LINE = re.compile(r"[.!?:;…\"'”’)\]]\s*$")
+
+
+def strip_markdown_inline(text: str) -> str:
+    """``[text](url)`` -> text, ``<url>`` -> url, ``**x**`` -> x."""
+    text = _MD_LINK.sub(r"\1", text)
+    text = _MD_AUTOLINK.sub(r"\1", text)
+    return _MD_EMPHASIS.sub(r"\2", text)
+
+
+def tidy(text: str) -> str:
+    """Trim a block and fold runs of inner spaces; keeps a single no-break space as written."""
+    return _SPACES.sub(lambda m: " " if " " in m.group() or "\t" in m.group() else m.group(), text).strip()
+
+
+def is_wrapped_continuation(line: str, next_line: str) -> bool:
+    """A hard-wrapped line: it does not close a sentence and the next goes on in lower case."""
+    nxt = next_line.lstrip()
+    return bool(nxt) and nxt[0].islower() and not _CLOSES_LINE.search(line)
+
+
+def _line_block(line: str, gap: int, markdown: bool) -> Block:
+    heading = _HEADING.match(line) if markdown else None
+    if heading:
+        return Block(tidy(strip_markdown_inline(heading.group(2))), HEADING, gap)
+    marker = _LIST_ITEM.match(line)
+    if marker and len(line) > marker.end():
+        text = line[marker.end():]
+        return Block(tidy(strip_markdown_inline(text) if markdown else text), LIST_ITEM, gap)
+    return Block(tidy(strip_markdown_inline(line) if markdown else line), PARAGRAPH, gap)
+
+
+def _blocks_of_group(lines: list[str], gap: int, markdown: bool, markdown_joins: bool) -> list[Block]:
+    """Blocks of consecutive non-blank lines: Markdown joining (``markdown_joins``) or
+    one block per line with only hard wraps joined."""
+    out: list[Block] = []
+    current: list[str] = []
+
+    def flush() -> None:
+        if current:
+            block = _line_block(" ".join(s.strip() for s in current), gap if not out else 0, markdown)
+            if block.text:
+                out.append(block)
+            current.clear()
+
+    for i, line in enumerate(lines):
+        starts_new = (_HEADING.match(line) if markdown else False) or _LIST_ITEM.match(line)
+        if current and starts_new:
+            flush()
+        current.append(line)
+        nxt = lines[i + 1] if i + 1 < len(lines) else ""
+        joins = False
+        if nxt:
+            if markdown_joins:
+                joins = not (line.endswith("  ") or _HEADING.match(line) or _HEADING.match(nxt)
+                             or _LIST_ITEM.match(nxt))
+            else:
+                joins = is_wrapped_continuation(line, nxt) and not _LIST_ITEM.match(nxt)
+        if not joins:
+            flush()
+    flush()
+    return out
+
+
+def segment(text: str, fmt: str) -> list[Block]:
+    """Split decoded text into blocks; ``fmt`` is "text", "markdown" or "html" (trafilatura
+    output, which is Markdown-formatted with one block per line)."""
+    markdown = fmt in ("markdown", "html")
+    markdown_joins = fmt == "markdown"
+    blocks: list[Block] = []
+    group: list[str] = []
+    gap = 0
+    for raw_line in text.split("\n"):
+        line = raw_line.rstrip("\n")
+        if line.strip():
+            group.append(line)
+            continue
+        if group:
+            blocks.extend(_blocks_of_group(group, gap, markdown, markdown_joins))
+            group, gap = [], 0
+        gap += 1
+    if group:
+        blocks.extend(_blocks_of_group(group, gap, markdown, markdown_joins))
+    return blocks
