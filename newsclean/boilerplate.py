@@ -10,6 +10,7 @@ Two kinds of evidence, each a named rule counted in the run summary:
   the highest total (maximum-subarray, as in Kadane 1984; the idea of scoring lines by text
   density and stopwords follows jusText, Pomikálek 2011, and CETR, Weninger 2010). Blocks before
   that run are navigation; after it, related-headline lists and footers.
+* a block enclosed by **social-embed markers** is the embedded post's text.
 * inside the run, a **run of short title-case lines** (a menu or headline list dropped into the
   page) goes too.
 
@@ -102,6 +103,17 @@ def _headline_runs(lines: list[_Line], start: int, end: int, rules: BoilerplateR
     return out
 
 
+def _inside_embeds(lines: list[_Line], max_gap: int = 2) -> set[int]:
+    """Blocks enclosed by social-embed markers at most ``max_gap`` blocks apart (the post's text
+    between an 'Embed' label or link and its '— Name (@handle) date' attribution)."""
+    marks = [i for i, ln in enumerate(lines) if ln.pattern is not None and ln.pattern.category == "social_embed"]
+    inside: set[int] = set()
+    for a, b in zip(marks, marks[1:]):
+        if 1 < b - a <= max_gap + 1:
+            inside.update(i for i in range(a + 1, b) if lines[i].pattern is None and not lines[i].prose)
+    return inside
+
+
 def _outside_removal(line: _Line, before: bool, run_len: int) -> Removal:
     text = line.block.text
     if before:
@@ -129,10 +141,14 @@ def classify_boilerplate(doc: Document, rules: BoilerplateRules = BoilerplateRul
         start, end = 0, len(lines)
     in_headline_run = _headline_runs(lines, start, end, rules)
 
+    embedded = _inside_embeds(lines)
     kept: list[Block] = []
     removed: list[Removal] = []
     for i, line in enumerate(lines):
-        if line.pattern is not None:
+        if i in embedded:
+            removed.append(Removal("social_embed", line.block.text,
+                                   "text of an embedded post, between its embed markers", "embed_body"))
+        elif line.pattern is not None:
             removed.append(Removal(line.pattern.category, line.block.text, line.pattern.catches, line.pattern.rule))
         elif i < start or i >= end:
             removed.append(_outside_removal(line, i < start, end - start))

@@ -8,6 +8,7 @@ its script is not the body's, or it has almost none of the body language's stopw
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -31,11 +32,18 @@ class LanguageRules:
     passage_max_stopword_share: float = 0.04
 
 
+_INIT_LOCK = threading.Lock()
+
+
 @lru_cache(maxsize=1)
 def _detector_factory():
-    from langdetect import DetectorFactory
+    """Seed langdetect and load its profiles once; its own lazy loading is not thread-safe
+    (two threads loading at once raise 'duplicate the same language profile')."""
+    from langdetect import DetectorFactory, detector_factory
 
-    DetectorFactory.seed = 0
+    with _INIT_LOCK:
+        DetectorFactory.seed = 0
+        detector_factory.init_factory()
     return DetectorFactory
 
 

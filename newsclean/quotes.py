@@ -41,11 +41,13 @@ class QuoteRules:
     #: a paragraph whose 5-gram Jaccard with an earlier one reaches this repeats it
     paragraph_jaccard: float = 0.30
     #: a sentence whose 5-grams are this much inside an earlier paragraph repeats it
-    sentence_containment: float = 0.65
+    sentence_containment: float = 0.6
     #: sentences shorter than this (in words) are never judged repeats on their own
     sentence_min_words: int = 10
     #: never compare against paragraphs shorter than this (headlines, labels)
     min_words: int = 6
+    #: in a paragraph that repeats an earlier one, a unit less contained than this is new and stays
+    new_unit_containment: float = 0.35
 
 
 def normalise(text: str) -> str:
@@ -83,14 +85,7 @@ def dedup_quotes(doc: Document, rules: QuoteRules = QuoteRules()) -> Document:
     earlier: list[tuple[int, frozenset]] = []  # (index in kept, shingles)
     removed: list[Removal] = []
     for block in doc.blocks:
-        sh = shingles(block.text, rules.shingle)
-        i, score = _best_match(sh, earlier, jaccard)
-        if i >= 0 and score >= rules.paragraph_jaccard and len(block.text.split()) >= rules.min_words:
-            removed.append(Removal("duplicate_quote", block.text,
-                                   f"repeats clean paragraph {i} (character 5-gram Jaccard {score:.2f})",
-                                   "repeated_paragraph", i))
-            continue
-        text, cut = _drop_repeated_sentences(block.text, earlier, rules)
+        text, cut = _drop_repeats(block.text, earlier, rules)
         removed.extend(cut)
         if not text:
             continue
@@ -102,25 +97,56 @@ def dedup_quotes(doc: Document, rules: QuoteRules = QuoteRules()) -> Document:
     return doc.with_changes(blocks=tuple(kept), removed=doc.removed + tuple(removed))
 
 
-def _drop_repeated_sentences(text: str, earlier: list[tuple[int, frozenset]],
-                             rules: QuoteRules) -> tuple[str, list[Removal]]:
-    spans = sentence_spans(text)
-    if not earlier or not spans:
+def _drop_repeats(text: str, earlier: list[tuple[int, frozenset]], rules: QuoteRules) -> tuple[str, list[Removal]]:
+    """The paragraph without its repeated parts, and what was cut.
+
+    A paragraph close to an earlier one as a whole (Jaccard) loses every unit except those
+    that bring something new; otherwise each unit (sentence or quotation) is judged alone.
+    """
+    if not earlier or len(text.split()) < rules.min_words:
         return text, []
+    sh = shingles(text, rules.shingle)
+    i, score = _best_match(sh, earlier, jaccard)
+    units = quote_units(text)
+    if i >= 0 and score >= rules.paragraph_jaccard:
+        whole = dict(earlier)[i]
+        new = [(s, e) for s, e in units
+               if len(text[s:e].split()) >= rules.sentence_min_words
+               and containment(shingles(text[s:e], rules.shingle), whole) < rules.new_unit_containment]
+        if not new:
+            return "", [Removal("duplicate_quote", text,
+                                f"repeats clean paragraph {i} (character 5-gram Jaccard {score:.2f})",
+                                "repeated_paragraph", i)]
     keep_parts, cut = [], []
-    for s, e in spans:
-        sentence = text[s:e]
-        if len(sentence.split()) >= rules.sentence_min_words:
-            i, score = _best_match(shingles(sentence, rules.shingle), earlier, containment)
-            if i >= 0 and score >= rules.sentence_containment:
-                cut.append(Removal("duplicate_quote", sentence,
-                                   f"sentence repeats clean paragraph {i} ({score:.0%} of its 5-grams are there)",
-                                   "repeated_sentence", i))
+    for s, e in units:
+        unit = text[s:e]
+        if len(unit.split()) >= rules.sentence_min_words:
+            j, c = _best_match(shingles(unit, rules.shingle), earlier, containment)
+            if j >= 0 and c >= rules.sentence_containment:
+                cut.append(Removal("duplicate_quote", unit,
+                                   f"sentence repeats clean paragraph {j} ({c:.0%} of its 5-grams are there)",
+                                   "repeated_sentence", j))
                 continue
-        keep_parts.append(sentence)
-    if not cut:
-        return text, []
+        keep_parts.append(unit)
     return " ".join(keep_parts).strip(), cut
+
+
+_ANY_QUOTE = re.compile(r"“[^”]*”|\"[^\"]*\"|«[^»]*»")
+
+
+def quote_units(text: str) -> list[tuple[int, int]]:
+    """Sentence spans, with the sentences of one quotation merged into one unit (a quote is
+    repeated or not as a whole)."""
+    spans = sentence_spans(text)
+    quotes = [m.span() for m in _ANY_QUOTE.finditer(text)]
+    units: list[tuple[int, int]] = []
+    for s, e in spans:
+        joins_previous = units and any(qs < units[-1][1] and qe > s for qs, qe in quotes)
+        if joins_previous:
+            units[-1] = (units[-1][0], e)
+        else:
+            units.append((s, e))
+    return units
 
 
 # ---------------------------------------------------------------- across articles

@@ -49,7 +49,7 @@ class DocumentSchema(pa.DataFrameModel):
 
     @pa.check("published", name="iso_8601_date")
     def published_is_iso(cls, s: Series[str]) -> Series[bool]:
-        return s.isna() | s.map(lambda v: isinstance(v, str) and _is_iso_date(v))
+        return s.map(lambda v: v is None or v is pd.NA or (isinstance(v, str) and _is_iso_date(v))).astype(bool)
 
     class Config:
         strict = True
@@ -101,8 +101,7 @@ DOCUMENT_COLUMNS = list(DocumentSchema.to_schema().columns)
 
 def _tables(records: list[dict]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     docs = pd.DataFrame([{c: r.get(c) for c in DOCUMENT_COLUMNS} for r in records], columns=DOCUMENT_COLUMNS)
-    for c in DOCUMENT_COLUMNS:
-        docs[c] = docs[c].astype(object)
+    docs = docs.astype("string")
     flags = pd.DataFrame(
         [{"record": i, "kind": f.get("kind"), "start": f.get("start"), "end": f.get("end"),
           "text": f.get("text"), "body_slice": r["text"][f.get("start", 0):f.get("end", 0)],
@@ -113,8 +112,9 @@ def _tables(records: list[dict]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFra
         [{"record": i, "category": x.get("category"), "text": x.get("text"), "reason": x.get("reason")}
          for i, r in enumerate(records) for x in r.get("removed", [])],
         columns=list(RemovalSchema.to_schema().columns))
-    flags = flags.astype({"record": "int64", "start": "int64", "end": "int64", "score": "float64"})
-    removed = removed.astype({"record": "int64"})
+    text_columns = {"kind": "string", "text": "string", "body_slice": "string"}
+    flags = flags.astype({"record": "int64", "start": "int64", "end": "int64", "score": "float64", **text_columns})
+    removed = removed.astype({"record": "int64", "category": "string", "text": "string", "reason": "string"})
     return docs, flags, removed
 
 

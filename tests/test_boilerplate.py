@@ -1,0 +1,39 @@
+from newsclean.boilerplate import classify_boilerplate, main_run
+from newsclean.pipeline import clean_document, ingest_document
+from newsclean.patterns import first_matching_rule
+
+
+def test_main_run_is_the_max_sum_span():
+    assert main_run([-3, 10, -1, 20, -20, 5]) == (1, 4)
+    assert main_run([-1, -2]) == (0, 0)
+
+
+def test_pattern_families_catch_furniture_not_prose():
+    furniture = ["- Advertisement -", "Sign up for our daily newsletter", "Photo: Jane Roe/Reuters",
+                 "Share on Facebook", "© 2024 Example Media. All rights reserved.", "Most Read"]
+    for line in furniture:
+        assert first_matching_rule(line, len(line.split())), line
+    prose = ["The government said it would donate 2 million doses to the region next month.",
+             "Home prices rose 3 percent in the year to June, the statistics office said."]
+    for line in prose:
+        assert first_matching_rule(line, len(line.split())) is None, line
+
+
+def test_sample_page_keeps_the_article_and_drops_the_headline_list(raw_dir):
+    raw = (raw_dir / "002_de24a9370a978d47.txt").read_bytes()
+    doc = clean_document(raw, "002.txt")
+    assert doc.body.startswith("Russia brokered a truce")
+    assert doc.body.rstrip().endswith("restore traffic links in the region.")
+    cats = {r.text: r.category for r in doc.removed}
+    assert cats["Latest World News"] == "related_content"
+    assert cats["Armenian prime minister Nikol Pashinyan (Mikhail Klimentyev/AP)"] == "image_caption"
+    assert all(r.reason for r in doc.removed)
+
+
+def test_navigation_before_the_article_goes():
+    text = ("Home\n\nWorld\n\nSport\n\nLog in\n\n"
+            + "\n\n".join("The council voted on Tuesday to extend the programme for another year, "
+                          "and the mayor said the money would come from the transport budget." for _ in range(3)))
+    doc = classify_boilerplate(ingest_document(text.encode(), "a.txt"))
+    assert [b.text for b in doc.blocks][0].startswith("The council voted")
+    assert {r.text for r in doc.removed} == {"Home", "World", "Sport", "Log in"}

@@ -1,0 +1,31 @@
+from newsclean.garble import flag_garbled, score_sentence
+from newsclean.record import Block, Document
+
+
+def test_rules_name_their_signal():
+    cases = {
+        "They agreed to begin the demarcation and demarcation of the border.": "repeated_word",
+        "It ended with the Russo-Qwzlat peace agreement in the autumn.": "rare_compound",
+        "The plan angered the opposition, which fears for its interests. can be done.": "fragment_after_period",
+        "To live as, (or) learn to live as neighbors again.”": "unbalanced_quote",
+    }
+    for sentence, signal in cases.items():
+        score, reasons = score_sentence(sentence)
+        assert score >= 0.5 and signal in reasons, (sentence, reasons)
+
+
+def test_clean_prose_is_not_flagged():
+    fine = ["More and more people moved to the city, the U.S. census showed.",
+            "“We will continue,” he said. “This is only the beginning.”",
+            "The Russo-Japanese war ended in 1905 with a treaty signed in Portsmouth."]
+    for s in fine:
+        assert score_sentence(s)[0] < 0.5, s
+
+
+def test_flags_index_the_clean_text():
+    doc = Document("x", "x", "text", language="en",
+                   blocks=(Block("A fine opening paragraph about the talks."),
+                           Block("Both said they were ready for the demarcation and demarcation of the border.")))
+    out = flag_garbled(doc)
+    [flag] = out.flags
+    assert out.body[flag.start:flag.end] == flag.text == "demarcation and demarcation"

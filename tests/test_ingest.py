@@ -1,0 +1,45 @@
+import gzip
+
+import pytest
+
+from newsclean.ingest import IngestError, document_id, read_raw
+from newsclean.pipeline import ingest_document
+
+
+def test_detects_a_legacy_encoding_instead_of_assuming_utf8():
+    text = "Le président a déclaré à l’assemblée que la réforme était «nécessaire» pour l’économie française."
+    raw = (text + "\n\n" + text).encode("cp1252")
+    out = read_raw(raw, "a.txt")
+    assert "président" in out.text and "«nécessaire»" in out.text
+    assert out.encoding != "utf-8"
+
+
+def test_reads_gzip_and_html():
+    html = ("<html><head><title>Harbour reopens</title></head><body><article><h1>Harbour reopens</h1>"
+            + "".join(f"<p>The harbour reopened on Monday after repairs that took {i} months, officials said, "
+                      f"and the first ferries are expected to arrive this week.</p>" for i in range(6))
+            + "</article></body></html>")
+    out = read_raw(gzip.compress(html.encode()), "page.html.gz")
+    assert out.format == "html"
+    assert "first ferries" in out.text
+    assert out.html_metadata["title"] == "Harbour reopens"
+
+
+def test_binary_and_empty_files_are_refused_with_a_reason():
+    with pytest.raises(IngestError, match="binary"):
+        read_raw(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 50, "image.txt")
+    with pytest.raises(IngestError, match="empty"):
+        read_raw(b"   \n", "empty.txt")
+    with pytest.raises(IngestError, match="gzip"):
+        read_raw(b"\x1f\x8bnot really gzip", "x.txt.gz")
+
+
+def test_markdown_saved_as_txt_is_read_as_markdown(raw_dir):
+    doc = ingest_document((raw_dir / "003_2284b36924ec4f19.txt").read_bytes(), "003.txt")
+    assert doc.format == "markdown"
+    assert doc.blocks[0].kind == "heading"
+    assert doc.blocks[0].text == "Armenian Leader Says Karabakh Conflict Unresolved"
+
+
+def test_id_is_stable_for_the_same_bytes():
+    assert document_id(b"abc") == document_id(b"abc") != document_id(b"abd")

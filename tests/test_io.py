@@ -1,0 +1,43 @@
+import json
+
+import pytest
+
+from newsclean import io, run_clean
+from newsclean.pipeline import BatchResult, RunSummary
+
+
+def test_an_interrupted_run_leaves_the_previous_output_whole(raw_dir, tmp_path, monkeypatch):
+    out = tmp_path / "clean"
+    run_clean([raw_dir], out)
+    before = (out / "documents.jsonl").read_bytes()
+
+    calls = {"n": 0}
+    real = io.OutputWriter.write_batch
+
+    def dies_on_second_batch(self, batch):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise KeyboardInterrupt
+        return real(self, batch)
+
+    monkeypatch.setattr(io.OutputWriter, "write_batch", dies_on_second_batch)
+    with pytest.raises(KeyboardInterrupt):
+        run_clean([raw_dir], out, batch_size=2)
+    assert (out / "documents.jsonl").read_bytes() == before
+    assert not list(out.glob(".*.tmp")), "temporary files must be cleaned up"
+
+
+def test_a_record_failing_validation_is_rejected_not_written(tmp_path):
+    writer = io.OutputWriter(tmp_path)
+    good = {"id": "0" * 20, "source": "a.txt", "text": "Body.", "title": None, "published": None, "author": None,
+            "site": None, "url": None, "language": "en", "format": "text", "flags": [], "removed": []}
+    bad = dict(good, id="1" * 20, source="b.txt", published="not a date")
+    dup = dict(good, source="copy-of-a.txt")
+    writer.write_batch(BatchResult([good, bad, dup], [], RunSummary(documents=3)))
+    summary = writer.commit()
+    docs = [json.loads(x) for x in (tmp_path / "documents.jsonl").read_text().splitlines()]
+    rejects = {r["source"]: r for r in map(json.loads, (tmp_path / "rejects.jsonl").read_text().splitlines())}
+    assert [d["source"] for d in docs] == ["a.txt"]
+    assert rejects["b.txt"]["stage"] == "validation" and rejects["b.txt"]["record"]["published"] == "not a date"
+    assert rejects["copy-of-a.txt"]["stage"] == "duplicate"
+    assert (summary.documents, summary.rejected) == (1, 2)

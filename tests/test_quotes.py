@@ -1,0 +1,40 @@
+from newsclean.quotes import QuoteIndex, dedup_quotes
+from newsclean.record import Block, Document
+
+ORIGINAL = ("“Unfortunately, this conflict has not been resolved. Of course, we managed to secure the ceasefire, "
+            "but there are still many issues that must be resolved,” the prime minister said.")
+REPEAT = ("“Unfortunately, this conflict remains unresolved. Of course, we were able to reach a ceasefire, "
+          "yet there are many issues to be resolved,” said the prime minister.")
+SAME_TOPIC = ("The prime minister also said the ceasefire had held since November, and that talks on the "
+              "remaining issues would resume in the spring.")
+
+
+def _doc(*paras):
+    return Document("x", "x", "text", blocks=tuple(Block(p) for p in paras))
+
+
+def test_a_repeated_quote_goes_and_says_what_it_repeats():
+    out = dedup_quotes(_doc(ORIGINAL, SAME_TOPIC, REPEAT))
+    assert [b.text for b in out.blocks] == [ORIGINAL, SAME_TOPIC]
+    [removal] = out.removed
+    assert removal.category == "duplicate_quote" and removal.repeats_paragraph == 0 and removal.text == REPEAT
+
+
+def test_only_the_repeated_sentence_leaves_a_mixed_paragraph():
+    mixed = "The minister spoke for an hour about the economy and jobs in the region. " + REPEAT
+    out = dedup_quotes(_doc(ORIGINAL, mixed))
+    assert out.blocks[1].text == "The minister spoke for an hour about the economy and jobs in the region."
+    assert out.removed[0].text == REPEAT
+
+
+def test_quotes_are_linked_across_articles():
+    index = QuoteIndex()
+    index.add({"id": "a", "source": "a.txt", "text": "Intro. " + ORIGINAL})
+    index.add({"id": "b", "source": "b.txt", "text": REPEAT})
+    index.add({"id": "c", "source": "c.txt", "text": "“Nothing about this matches the other statements at all,” she said."})
+    rows = index.rows()
+    linked = [r for r in rows if len(r["documents"]) == 2]
+    assert len(rows) == 2 and linked and linked[0]["documents"] == ["a", "b"]
+    occ = linked[0]["occurrences"][0]
+    assert (occ["start"], ("Intro. " + ORIGINAL)[occ["start"]:occ["end"]][:15]) == (7, "“Unfortunately,")
+    assert linked[0]["speaker"] == "the prime minister" or linked[0]["speaker"] is None

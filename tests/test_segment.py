@@ -1,0 +1,17 @@
+from newsclean.record import HEADING, LIST_ITEM, PARAGRAPH
+from newsclean.segment import segment
+
+
+def test_text_dump_keeps_one_block_per_line_but_joins_hard_wraps():
+    text = "Menu\nSearch\n\nThe minister said the talks would\ncontinue next week in the capital.\n"
+    blocks = segment(text, "text")
+    assert [b.text for b in blocks] == ["Menu", "Search",
+                                        "The minister said the talks would continue next week in the capital."]
+
+
+def test_markdown_headings_links_and_lists():
+    text = "# Big **news**\n\nSee [the report](http://x.y) and <https://a.b/c>.\n\n- first item\n- second item\n"
+    blocks = segment(text, "markdown")
+    assert (blocks[0].kind, blocks[0].text) == (HEADING, "Big news")
+    assert (blocks[1].kind, blocks[1].text) == (PARAGRAPH, "See the report and https://a.b/c.")
+    assert [(b.kind, b.text) for b in blocks[2:]] == [(LIST_ITEM, "first item"), (LIST_ITEM, "second item")]
