@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -135,8 +136,9 @@ RULES: tuple[PatternRule, ...] = (
 RULES_BY_NAME = {r.rule: r for r in RULES}
 
 
+@lru_cache(maxsize=65536)
 def first_matching_rule(text: str, n_words: int) -> PatternRule | None:
-    """The first pattern family a line belongs to, or None."""
+    """The first pattern family a line belongs to, or None (cached: stages ask about the same lines)."""
     for rule in RULES:
         if rule.matches(text, n_words):
             return rule
