@@ -10,6 +10,7 @@ Two kinds of evidence, each a named rule counted in the run summary:
   the highest total (maximum-subarray, as in Kadane 1984; the idea of scoring lines by text
   density and stopwords follows jusText, Pomikálek 2011, and CETR, Weninger 2010). Blocks before
   that run are navigation; after it, related-headline lists and footers.
+* a **comment thread** (its first marker after some article prose) ends the article.
 * a block enclosed by **social-embed markers** is the embedded post's text.
 * inside the run, a **run of short title-case lines** (a menu or headline list dropped into the
   page) goes too.
@@ -22,11 +23,15 @@ from dataclasses import dataclass
 
 from .patterns import PatternRule, first_matching_rule
 from .record import HEADING, Block, Document, Removal
-from .signals import (ends_sentence, guess_language_by_stopwords, is_prose, title_case_share,
+from .signals import (ends_sentence, is_date_line, guess_language_by_stopwords, is_prose, title_case_share,
                       word_count)
 
 #: pattern families that mark the end of the article when they stand after it
-SECTION_BREAKS = frozenset({"related_header", "comments_box", "newsletter_box", "share_bar"})
+SECTION_BREAKS = frozenset({"related_header", "comments_box", "newsletter_box", "share_bar", "comment_author",
+                            "comment_controls"})
+#: families that may open a comment thread, and the one that proves it is one
+COMMENT_MARKERS = frozenset({"comments_box", "comment_author", "comment_controls"})
+COMMENT_AUTHOR = "comment_author"
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,11 @@ class BoilerplateRules:
     heading_penalty: float = 1.0
     #: a block of a furniture family subtracts this (section breaks twice as much)
     pattern_penalty: float = 20.0
+    #: prose words that must come before a comment-thread marker for it to end the article
+    article_min_words_before_comments: int = 50
+    #: a comment thread shows this many author lines within this many blocks of its first marker
+    comment_authors_min: int = 2
+    comment_window: int = 30
     #: inside the article: this many consecutive short title-case lines are a menu or headline list
     headline_run_min: int = 3
     #: ... each of at most this many words and at least this share of capitalised words
@@ -58,6 +68,7 @@ class _Line:
     words: int
     prose: bool
     pattern: PatternRule | None
+    date_only: bool
 
 
 def _score(line: _Line, rules: BoilerplateRules) -> float:
@@ -103,6 +114,23 @@ def _headline_runs(lines: list[_Line], start: int, end: int, rules: BoilerplateR
     return out
 
 
+def _comment_thread_start(lines: list[_Line], rules: BoilerplateRules) -> int:
+    """Index of the first comment marker that follows some article prose and is followed by at
+    least ``comment_authors_min`` author lines ('name says:') within ``comment_window`` blocks;
+    len(lines) when there is no such thread."""
+    prose_words = 0
+    for i, ln in enumerate(lines):
+        if (ln.pattern is not None and ln.pattern.rule in COMMENT_MARKERS
+                and prose_words >= rules.article_min_words_before_comments):
+            window = lines[i:i + rules.comment_window]
+            authors = sum(1 for w in window if w.pattern is not None and w.pattern.rule == COMMENT_AUTHOR)
+            if authors >= rules.comment_authors_min:
+                return i
+        if ln.prose:
+            prose_words += ln.words
+    return len(lines)
+
+
 def _inside_embeds(lines: list[_Line], max_gap: int = 2) -> set[int]:
     """Blocks enclosed by social-embed markers at most ``max_gap`` blocks apart (the post's text
     between an 'Embed' label or link and its '— Name (@handle) date' attribution)."""
@@ -135,10 +163,12 @@ def classify_boilerplate(doc: Document, rules: BoilerplateRules = BoilerplateRul
     for b in doc.blocks:
         n = word_count(b.text)
         lines.append(_Line(b, n, is_prose(b.text, language, rules.prose_min_words,
-                                          rules.prose_min_stopword_share), first_matching_rule(b.text, n)))
-    start, end = main_run([_score(ln, rules) for ln in lines])
+                                          rules.prose_min_stopword_share), first_matching_rule(b.text, n),
+                           is_date_line(b.text)))
+    thread = _comment_thread_start(lines, rules)
+    start, end = main_run([_score(ln, rules) for ln in lines[:thread]])
     if end == 0:  # no running prose at all: trust only the lexical families
-        start, end = 0, len(lines)
+        start, end = 0, thread
     in_headline_run = _headline_runs(lines, start, end, rules)
 
     embedded = _inside_embeds(lines)
@@ -150,6 +180,11 @@ def classify_boilerplate(doc: Document, rules: BoilerplateRules = BoilerplateRul
                                    "text of an embedded post, between its embed markers", "embed_body"))
         elif line.pattern is not None:
             removed.append(Removal(line.pattern.category, line.block.text, line.pattern.catches, line.pattern.rule))
+        elif i >= thread:
+            removed.append(Removal("comments", line.block.text, "inside the comment thread that follows the article",
+                                   "comment_thread"))
+        elif line.date_only:
+            removed.append(Removal("dateline", line.block.text, "date-only line (timestamp)", "date_line"))
         elif i < start or i >= end:
             removed.append(_outside_removal(line, i < start, end - start))
         elif i in in_headline_run:

@@ -131,5 +131,38 @@ def _run_plain(paths: list[Path], out: Path, batch_size: int, total: int, show: 
         return run_clean(paths, out, batch_size, on_batch=lambda _r, n: progress.advance(task, n))
 
 
+@app.command(epilog="[bold]Example[/bold]\n\n  newsclean explain raw/page.txt | less -R")
+def explain(path: Path = typer.Argument(..., exists=True, dir_okay=False, help="One raw file."),
+            width: int = typer.Option(90, help="Characters of each block shown."),
+            reasons: bool = typer.Option(False, "--reasons", "-r", help="Also print each removal's reason.")) -> None:
+    """Show what happens to each block of one file: kept, or removed with category, rule and reason."""
+    from .ingest import IngestError
+    from .pipeline import clean_document, ingest_document
+
+    raw = path.read_bytes()
+    try:
+        original = ingest_document(raw, path.name)
+        doc = clean_document(raw, path.name)
+    except IngestError as exc:
+        err.print(f"[red]rejected:[/red] {exc}")
+        raise typer.Exit(EXIT_FAILED)
+    removed = {}
+    for r in doc.removed:
+        removed.setdefault(r.text, []).append(r)
+    kept = {b.text for b in doc.blocks}
+    for i, block in enumerate(original.blocks):
+        text = block.text.replace("\n", " ")[:width]
+        if removed.get(block.text):
+            r = removed[block.text].pop(0)
+            typer.echo(f"{i:4d} - {r.category + '/' + r.rule:34s} {text}")
+            if reasons:
+                typer.echo(f"{'':41s}({r.reason})")
+        else:
+            typer.echo(f"{i:4d} {'+' if block.text in kept else '~'} {'':34s}{text}")
+    m = doc.metadata
+    typer.echo(f"title={m.title!r} published={m.published} author={m.author!r} site={m.site!r} url={m.url!r} "
+               f"language={doc.language} flags={len(doc.flags)}  (+ kept, ~ kept after repair or dedup)")
+
+
 if __name__ == "__main__":
     app()

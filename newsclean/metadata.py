@@ -16,8 +16,10 @@ from .record import HEADING, LIST_ITEM, Block, Document, Removal
 from .signals import (MONTHS, URL_ANYWHERE, WEEKDAYS, ends_sentence, guess_language_by_stopwords, is_date_line,
                       is_prose, is_url_line, parse_date, word_count)
 
-_BYLINE = re.compile(r"^\s*(?:by|written by|words by|reporting by|story by|von|par|por|di|door|"
+_BYLINE = re.compile(r"^\s*(?:by|written by|words by|reporting by|story by|posted by|published by|von|par|por|di|door|"
                      r"author|authors|reporter)\s*:?\s+(?P<names>.+?)\s*$", re.I)
+#: "… on November 19, 2019, 6:21 AM EST" after the names
+_BYLINE_DATE = re.compile(r"\s*(?:,|\bon\b|\||·|•|-|–|—)\s*(?P<date>(?:\w+,?\s+)?\w+\.?\s+\d{1,2},?\s+\d{4}.*|\d{1,2}\s+\w+\s+\d{4}.*|\d{4}-\d{2}-\d{2}.*)$")
 _ROLE_TAIL = re.compile(r"\s*[,|–—-]\s*(staff|senior|chief|special|opinion|political|foreign|"
                         r"contributing|associate)?\s*(writer|reporter|correspondent|columnist|editor|"
                         r"contributor|journalist)s?\b.*$", re.I)
@@ -37,7 +39,7 @@ _TRAILING_SITE_WORD = re.compile(r"\s+(weekly|daily|newsletter|digest)$", re.I)
 class MetadataRules:
     """Where metadata is looked for; every bound is an argument with its default."""
 
-    #: blocks at the top of the page searched for headline, date and byline
+    #: blocks before the first paragraph searched for headline, date and byline
     head_blocks: int = 15
     #: blocks at the bottom searched for a byline or source footer
     tail_blocks: int = 8
@@ -50,6 +52,13 @@ class MetadataRules:
     byline_anywhere_max_words: int = 6
 
 
+def byline_date(text: str) -> str | None:
+    """ISO date stated inside a byline ("Posted by X on November 19, 2019, 6:21 AM EST")."""
+    m = _BYLINE.match(text)
+    d = _BYLINE_DATE.search(m.group("names")) if m else None
+    return parse_date(d.group("date")) if d else None
+
+
 def parse_byline(text: str, max_words: int = 12) -> tuple[str, str | None] | None:
     """``"By Jane Doe for AFP"`` -> ("Jane Doe", "AFP"); several authors joined with "; "."""
     if word_count(text) > max_words or ends_sentence(text) and not text.rstrip().endswith("."):
@@ -57,7 +66,8 @@ def parse_byline(text: str, max_words: int = 12) -> tuple[str, str | None] | Non
     m = _BYLINE.match(text)
     if not m:
         return None
-    names = _ROLE_TAIL.sub("", m.group("names")).strip(" .")
+    names = _BYLINE_DATE.sub("", m.group("names"))
+    names = _ROLE_TAIL.sub("", names).strip(" .")
     site = None
     fm = _FOR_SITE.search(names)
     if fm:
@@ -98,13 +108,13 @@ def _is_title_candidate(block: Block, rules: MetadataRules) -> bool:
     return first_matching_rule(block.text, n) is None and parse_byline(block.text) is None
 
 
-def _pick_title(blocks: list[Block], head_end: int, rules: MetadataRules) -> int | None:
+def _pick_title(blocks: list[Block], head_start: int, head_end: int, rules: MetadataRules) -> int | None:
     """A top-level Markdown heading if there is one, else the headline-like line nearest
     before the first paragraph."""
-    for i in range(head_end):
+    for i in range(head_start, head_end):
         if blocks[i].kind == HEADING and _is_title_candidate(blocks[i], rules):
             return i
-    for i in range(head_end - 1, -1, -1):
+    for i in range(head_end - 1, head_start - 1, -1):
         if _is_title_candidate(blocks[i], rules):
             return i
     return None
@@ -118,11 +128,12 @@ def extract_metadata(doc: Document, rules: MetadataRules = MetadataRules()) -> D
     """Fill ``doc.metadata`` from the page's head and tail and remove the lines it came from."""
     blocks = list(doc.blocks)
     language = guess_language_by_stopwords(doc.body)
-    head_end = min(_first_prose_index(blocks, language), rules.head_blocks, len(blocks))
+    head_end = _first_prose_index(blocks, language)
+    head_start = max(0, head_end - rules.head_blocks)
     meta = doc.metadata
     taken: dict[int, Removal] = {}
 
-    for i in range(head_end):
+    for i in range(head_start, head_end):
         text = blocks[i].text
         if is_date_line(text):
             iso = parse_date(text)
@@ -132,13 +143,14 @@ def extract_metadata(doc: Document, rules: MetadataRules = MetadataRules()) -> D
 
     tail_start = max(head_end, len(blocks) - rules.tail_blocks)
     for i in range(len(blocks)):
-        in_edges = i < head_end or i >= tail_start
+        in_edges = head_start <= i < head_end or i >= tail_start
         if i in taken or not in_edges and word_count(blocks[i].text) > rules.byline_anywhere_max_words:
             continue
         parsed = parse_byline(blocks[i].text, rules.byline_max_words)
         if parsed:
             author, site = parsed
-            meta = replace(meta, author=meta.author or author, site=meta.site or site)
+            meta = replace(meta, author=meta.author or author, site=meta.site or site,
+                           published=meta.published or byline_date(blocks[i].text))
             where = "head" if i < head_end else "tail" if i >= tail_start else "body"
             taken[i] = Removal("byline", blocks[i].text, f"'By …' line in the page {where}", "byline")
 
@@ -155,15 +167,15 @@ def extract_metadata(doc: Document, rules: MetadataRules = MetadataRules()) -> D
         if url_match and not meta.url:
             meta = replace(meta, url=url_match.group(0).strip("<>()[]"))
 
-    candidates = [b for j, b in enumerate(blocks[:head_end]) if j not in taken]
+    candidates = [b for j, b in enumerate(blocks[head_start:head_end], head_start) if j not in taken]
     if meta.title:
-        for i in range(head_end):
+        for i in range(head_start, head_end):
             if i not in taken and _norm(blocks[i].text) == _norm(meta.title):
                 taken[i] = Removal("title", blocks[i].text, "the headline, moved to 'title'", "title")
                 break
     elif candidates:
         i = _pick_title([b if j not in taken else Block("", b.kind) for j, b in enumerate(blocks)],
-                        head_end, rules)
+                        head_start, head_end, rules)
         if i is not None:
             meta = replace(meta, title=blocks[i].text)
             taken[i] = Removal("title", blocks[i].text,

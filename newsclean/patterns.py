@@ -112,6 +112,20 @@ RULES: tuple[PatternRule, ...] = (
         r"\bcomment(ing)? (policy|guidelines)\b|\bcommunity (guidelines|standards)\b|"
         r"\btous droits réservés\b|\balle rechte vorbehalten\b|\btodos los derechos reservados\b"),
         40, "a copyright, legal, cookie or comment-policy notice"),
+    PatternRule("cookie_notice", "legal_footer", _rx(
+        r"\bcookies?\b.{0,200}\b(website|browser|consent|opt[- ]?out|accept|necessary|experience|third[- ]party|"
+        r"analytics|preferences|privacy|tracking|personali[sz]e)|\b(website|site|we) uses? cookies\b|"
+        r"^\W*(accept( all)?|reject( all)?|manage (cookies|preferences|options)|cookie settings|privacy overview|"
+        r"necessary|non-necessary|always enabled|functional|performance|analytics|advertisement)\W*$"),
+        150, "a cookie-consent banner or privacy-settings text"),
+    PatternRule("comment_author", "comments", _rx(
+        r"^\W*[\w.@' -]{2,40}?\s+(says|said|wrote|writes|commented|replied)\s*:\s*$|"
+        r"^\W*\d+\s+(comments?|responses|replies) to\b|\b\d+\s+comments\b.{0,20}\bfeed for comments\b"),
+        12, "a comment's author line ('name says:') or a thread header ('34 responses to …')"),
+    PatternRule("comment_controls", "comments", _rx(
+        r"^\W*(reply|reply to this comment|report abuse|load more comments|show more replies|\d+ (replies|likes))\W*$|"
+        r"^\W*\d+\s+(comments?|responses|replies)\W*$|^\W*comments? (are|have been) (closed|disabled)\b"),
+        8, "comment-thread controls ('Reply', 'Report abuse', '12 comments')"),
     PatternRule("credit_line", "credit_footer", _rx(
         r"^\W*(credit|credits|source|sources|via|h/t|hat tip|courtesy of)\s*:\s*(\S+\.\w{2,}\b|<?https?://)"),
         25, "a 'Credit: site.com' or 'Source: <url>' line crediting another outlet"),

@@ -45,7 +45,7 @@ class QuoteRules:
     #: sentences shorter than this (in words) are never judged repeats on their own
     sentence_min_words: int = 10
     #: never compare against paragraphs shorter than this (headlines, labels)
-    min_words: int = 6
+    min_words: int = 8
     #: in a paragraph that repeats an earlier one, a unit less contained than this is new and stays
     new_unit_containment: float = 0.35
 

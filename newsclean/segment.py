@@ -13,7 +13,8 @@ import re
 from .record import HEADING, LIST_ITEM, PARAGRAPH, Block
 
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
-_LIST_ITEM = re.compile(r"^\s*(?:[-*+•●▪◦‣]|\d{1,3}[.)])\s+(?=\S)")
+#: bullets, numbers, and the indented "o" that text renderers use for third-level items
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+•●▪◦‣]|\d{1,3}[.)])\s+(?=\S)|^\s{2,}o\s+(?=\S)")
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MD_AUTOLINK = re.compile(r"<((?:https?|ftp)://[^>\s]+)>")
 _MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
@@ -36,7 +37,8 @@ def tidy(text: str) -> str:
 def is_wrapped_continuation(line: str, next_line: str) -> bool:
     """A hard-wrapped line: it does not close a sentence and the next goes on in lower case."""
     nxt = next_line.lstrip()
-    return bool(nxt) and nxt[0].islower() and not _CLOSES_LINE.search(line)
+    indented = next_line[:1].isspace()  # dumps indent nested menus and list levels
+    return bool(nxt) and nxt[0].islower() and not indented and not _CLOSES_LINE.search(line)
 
 
 def _line_block(line: str, gap: int, markdown: bool) -> Block:
