@@ -44,7 +44,8 @@ _ORG = r"[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*){0,4}"
 RULES: tuple[PatternRule, ...] = (
     PatternRule("ad_slot", "advertisement", _rx(
         r"^\W*(advertisement|advertising|advert|ad|ads|sponsored( content| post| links?)?|paid (content|post|partner)|"
-        r"promoted( content)?|anzeige|werbung|publicité|publicidad|pubblicità|publicidade|реклама|광고|広告)\W*$"),
+        r"promoted( content)?|anzeige|werbung|publicité|publicidad|pubblicità|publicidade|реклама|광고|広告|"
+        r"スポンサードリンク|スポンサーリンク|赞助|sponsorlu)\W*$"),
         4, "an ad slot label ('- Advertisement -', 'Sponsored content') standing alone"),
     PatternRule("continue_reading", "advertisement", _rx(
         r"^\W*(continue reading( the main story| below)?|story continues (below|after)( advertisement)?|"
@@ -72,7 +73,11 @@ RULES: tuple[PatternRule, ...] = (
         r"recommended( for you| stories| reading)?|top (stories|news|headlines)|trending( now| stories)?|"
         r"further reading|what to read next|editor'?s picks?|popular (now|stories|posts)|in other news|"
         r"don'?t miss|also (read|see)|watch (more|next)|mehr zum thema|lesen sie auch|à lire aussi|"
-        r"leia também|leggi anche|te puede interesar|читайте также)\W*$"),
+        r"leia também|leggi anche|te puede interesar|читайте также|você (também )?pode gostar|"
+        r"(quizás |también )?te puede interesar|vous aimerez aussi|das könnte sie auch interessieren|"
+        r"potrebbe interessarti|articoli correlati|artículos relacionados|articles similaires|"
+        r"ähnliche artikel|veja também|关联文章|相关文章|相关新闻|推荐阅读|関連記事|関連ニュース|人気記事|"
+        r"おすすめ記事|관련\s?기사|많이 본 뉴스)\W*$"),
         10, "a header of a related, latest or most-read links box"),
     PatternRule("related_link", "related_content", _rx(
         r"^\W*(related( article| story| content)?|read (more|also)|see also|also read|more|watch|listen|"
@@ -100,8 +105,10 @@ RULES: tuple[PatternRule, ...] = (
         r"^(pictured|photographed|seen here|in this (photo|picture|image|file photo))\b"),
         45, "a caption that points at people in a photo ('From left, …', '… (right)')"),
     PatternRule("share_bar", "social_embed", _rx(
-        r"^\W*((share|tweet|pin|email|e-mail|print|copy link|whatsapp|linkedin|facebook|twitter|reddit|"
-        r"telegram|messenger|flipboard|x)( (this|on|via)( \w+)?)?\W*)+$|"
+        r"^\W*((share|tweet|pin|pint|pinterest|email|e-mail|print|copy link|whatsapp|linkedin|facebook|twitter|"
+        r"reddit|telegram|messenger|flipboard|tumblr|pocket|vk|weibo|wechat|line|sms|google\+?|x|"
+        r"compartilhar|compartir|partager|teilen|condividi|baixar|imprimir|drucken|imprimer|stampa|"
+        r"\d+)( (this|on|via|entry|article|story)( \w+)?)?\W*)+$|"
         r"^\W*(follow (us|@\w+)|like us on|find us on|join us on)\b|^\W*click to (share|email|print)\b"),
         12, "a share bar or 'follow us' line"),
     PatternRule("legal_notice", "legal_footer", _rx(
@@ -136,7 +143,9 @@ RULES: tuple[PatternRule, ...] = (
     PatternRule("comments_box", "comments", _rx(
         r"^\W*(\d+\s+)?(comments?|responses|replies|discussion|join the (conversation|discussion)|"
         r"leave a (comment|reply)|post a comment|add a comment|show comments|view comments|"
-        r"be the first to comment|sign in to comment|log in to comment)\W*$"),
+        r"be the first to comment|sign in to comment|log in to comment|lascia un commento|deja un comentario|"
+        r"laisser un commentaire|deixe um comentário|kommentar schreiben|kommentare|commenti|comentarios|"
+        r"comentários|commentaires|コメント|댓글|评论)\W*$"),
         8, "a comments-section header or prompt"),
     PatternRule("site_chrome", "navigation", _rx(
         r"^\W*skip to .*$|"

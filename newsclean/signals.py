@@ -160,7 +160,8 @@ def is_prose(text: str, language: str | None, min_words: int = 8, min_stopword_s
     n = word_count(text)
     if n < min_words or is_url_line(text):
         return False
-    if not ends_sentence(text) and n < 20:
+    cjk = len(CJK.findall(text)) > len(text) / 3
+    if not ends_sentence(text) and (n < 20 or cjk):  # CJK lines are long without being sentences
         return False
     ratio = stopword_ratio(text, language) if language else None
     return ratio is None or ratio >= min_stopword_share
