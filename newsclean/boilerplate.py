@@ -13,7 +13,7 @@ Two kinds of evidence, each a named rule counted in the run summary:
 * a **comment thread** (its first marker after some article prose) ends the article.
 * a block enclosed by **social-embed markers** is the embedded post's text.
 * inside the run, a **run of short title-case lines** (a menu or headline list dropped into the
-  page) goes too.
+  page) goes too, and so do the non-prose lines under a 'Most read' / 'Related' header.
 
 Every removal keeps its category and a reason a person can read.
 """
@@ -142,6 +142,20 @@ def _inside_embeds(lines: list[_Line], max_gap: int = 2) -> set[int]:
     return inside
 
 
+def _related_box_links(lines: list[_Line], start: int, end: int, rules: BoilerplateRules) -> set[int]:
+    """Inside the article: the non-prose lines right under a 'Most read' / 'Related' header are
+    the box's links (the article resumes at the next prose block)."""
+    out: set[int] = set()
+    for i in range(start, end):
+        if lines[i].pattern is not None and lines[i].pattern.rule == "related_header":
+            j = i + 1
+            while j < end and not lines[j].prose and lines[j].pattern is None \
+                    and lines[j].words <= rules.headline_max_words + 10:
+                out.add(j)
+                j += 1
+    return out
+
+
 def _outside_removal(line: _Line, before: bool, run_len: int) -> Removal:
     text = line.block.text
     if before:
@@ -169,7 +183,7 @@ def classify_boilerplate(doc: Document, rules: BoilerplateRules = BoilerplateRul
     start, end = main_run([_score(ln, rules) for ln in lines[:thread]])
     if end == 0:  # no running prose at all: trust only the lexical families
         start, end = 0, thread
-    in_headline_run = _headline_runs(lines, start, end, rules)
+    in_headline_run = _headline_runs(lines, start, end, rules) | _related_box_links(lines, start, end, rules)
 
     embedded = _inside_embeds(lines)
     kept: list[Block] = []
@@ -189,7 +203,7 @@ def classify_boilerplate(doc: Document, rules: BoilerplateRules = BoilerplateRul
             removed.append(_outside_removal(line, i < start, end - start))
         elif i in in_headline_run:
             removed.append(Removal("related_content", line.block.text,
-                                   f"short title-case line in a run of headline-like lines inside the page",
+                                   "headline-like line in a link list (a title-case run or the lines under a related header)",
                                    "headline_run"))
         else:
             kept.append(line.block)

@@ -102,10 +102,10 @@ RULES: tuple[PatternRule, ...] = (
     PatternRule("caption_position", "image_caption", _rx(
         r"^(from |pictured,? )?(left|right|top|bottom|centre|center|above|below)( to right)?\s*[,:]|"
         r"\((left|right|centre|center|top|bottom|pictured|above|below|l-r|left to right|second (left|right))\)|"
-        r"^(pictured|photographed|seen here|in this (photo|picture|image|file photo))\b"),
+        r"^(pictured|photographed|seen here)\b|^in this\b.{0,40}\b(file )?(photo|image|picture|photograph)\b"),
         45, "a caption that points at people in a photo ('From left, …', '… (right)')"),
     PatternRule("share_bar", "social_embed", _rx(
-        r"^\W*((share|tweet|pin|pint|pinterest|email|e-mail|print|copy link|whatsapp|linkedin|facebook|twitter|"
+        r"^(?=.*[^\W\d])\W*((share|tweet|pin|pint|pinterest|email|e-mail|print|copy link|whatsapp|linkedin|facebook|twitter|"
         r"reddit|telegram|messenger|flipboard|tumblr|pocket|vk|weibo|wechat|line|sms|google\+?|x|"
         r"compartilhar|compartir|partager|teilen|condividi|baixar|imprimir|drucken|imprimer|stampa|"
         r"\d+)( (this|on|via|entry|article|story)( \w+)?)?\W*)+$|"
@@ -147,6 +147,17 @@ RULES: tuple[PatternRule, ...] = (
         r"laisser un commentaire|deixe um comentário|kommentar schreiben|kommentare|commenti|comentarios|"
         r"comentários|commentaires|コメント|댓글|评论)\W*$"),
         8, "a comments-section header or prompt"),
+    PatternRule("gallery_control", "image_caption", _rx(
+        r"^\W*\d+\s*(/|of)\s*\d+\W*$|^\W*(back to gallery|view gallery|open gallery|(next|previous|prev) "
+        r"(image|photo|slide|picture)|enlarge (this )?(image|photo)|expand)\W*$"),
+        6, "photo-gallery controls ('1 / 13', 'Back to Gallery')"),
+    PatternRule("relative_time", "navigation", _rx(
+        r"^\W*(\d+\s*(s|m|h|d|w|min|mins|minutes?|hrs?|hours?|days?|weeks?|months?)\s+ago|just now|"
+        r"(updated|posted|published)?\s*\d+\s*(minutes?|hours?|days?)\s+ago)\W*$"),
+        6, "a relative timestamp of a teaser ('32M ago', '2 hours ago')"),
+    PatternRule("breadcrumb", "navigation", _rx(
+        r"^[^.!?]{0,200}?(\s[»›>/|]\s?[^»›>/|]{1,60}){2,}$"),
+        25, "a breadcrumb trail ('Home » News » World')"),
     PatternRule("site_chrome", "navigation", _rx(
         r"^\W*skip to .*$|"
         r"^\W*(log ?in|sign ?in|sign ?up|log ?out|register|my account|search|menu|home|homepage|sections|"
