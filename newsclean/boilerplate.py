@@ -19,11 +19,12 @@ Every removal keeps its category and a reason a person can read.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .patterns import PatternRule, first_matching_rule
 from .record import HEADING, Block, Document, Removal
-from .signals import (ends_sentence, is_date_line, guess_language_by_stopwords, is_prose, title_case_share,
+from .signals import (MONTHS, STOPWORDS, ends_sentence, is_date_line, guess_language_by_stopwords, is_prose, title_case_share,
                       word_count)
 
 #: pattern families that mark the end of the article when they stand after it
@@ -94,8 +95,16 @@ def main_run(scores: list[float]) -> tuple[int, int]:
     return best_span
 
 
+_STARTS_WITH_DATE_OR_NUMBER = re.compile(r"^\W*(\d|(" + "|".join(MONTHS) + r")\b)", re.I)
+
+
 def _is_headline_like(line: _Line, rules: BoilerplateRules) -> bool:
-    return (not line.prose and line.block.kind != HEADING and 2 <= line.words <= rules.headline_max_words
+    """A short title-case line; lines opening with a date or number are list data (tour dates,
+    results), not headlines."""
+    last_word = line.block.text.rstrip().rsplit(None, 1)[-1].lower() if line.block.text.strip() else ""
+    if line.block.text.rstrip().endswith(",") or last_word in STOPWORDS["en"]:
+        return False  # a sentence wrapped mid-way, not a headline
+    return (not line.prose and not _STARTS_WITH_DATE_OR_NUMBER.match(line.block.text) and line.block.kind != HEADING and 2 <= line.words <= rules.headline_max_words
             and not ends_sentence(line.block.text)
             and title_case_share(line.block.text) >= rules.headline_min_title_case)
 
@@ -181,7 +190,9 @@ def classify_boilerplate(doc: Document, rules: BoilerplateRules = BoilerplateRul
                            is_date_line(b.text)))
     thread = _comment_thread_start(lines, rules)
     start, end = main_run([_score(ln, rules) for ln in lines[:thread]])
-    if end == 0:  # no running prose at all: trust only the lexical families
+    if end == 0 or doc.format == "html":
+        # no running prose at all, or an HTML extractor already chose the main content by the
+        # page's structure: trust only the lexical families
         start, end = 0, thread
     in_headline_run = _headline_runs(lines, start, end, rules) | _related_box_links(lines, start, end, rules)
 

@@ -16,7 +16,7 @@ from .record import HEADING, LIST_ITEM, Block, Document, Removal
 from .signals import (MONTHS, URL_ANYWHERE, WEEKDAYS, ends_sentence, guess_language_by_stopwords, is_date_line,
                       is_prose, is_url_line, parse_date, word_count)
 
-_BYLINE = re.compile(r"^\s*(?:by|written by|words by|reporting by|story by|posted by|published by|von|par|por|di|door|"
+_BYLINE = re.compile(r"^\s*(?:by|written by|words by|reporting by|story by|posted by|published by|publicado por|publié par|veröffentlicht von|von|par|por|di|door|"
                      r"author|authors|reporter)\s*:?\s+(?P<names>.+?)\s*$", re.I)
 #: "… on November 19, 2019, 6:21 AM EST" after the names
 _BYLINE_DATE = re.compile(r"\s*(?:,|\bon\b|\||·|•|-|–|—)\s*(?P<date>(?:\w+,?\s+)?\w+\.?\s+\d{1,2},?\s+\d{4}.*|\d{1,2}\s+\w+\s+\d{4}.*|\d{4}-\d{2}-\d{2}.*)$")

@@ -61,7 +61,8 @@ RULES: tuple[PatternRule, ...] = (
         r"\b(join|subscribe|support us) (us )?(today|now)\b|\bunterstützen sie\b|\bfaites un don\b|\bhaz una donación\b"),
         60, "a membership, donation or subscription appeal", _ADDRESSES_READER),
     PatternRule("newsletter_box", "newsletter_signup", _rx(
-        r"\bnewsletters?\b|\b(in|to) your inbox\b|\bsign up (for|to) (our|the|a)\b|\bsubscribe to (our|the)\b|"
+        r"\bnewsletters?\b|\byour inbox\b|\bthanks? (you )?for (signing up|subscribing)\b|"
+        r"\berror processing your subscription\b|\bsign up (for|to) (our|the|a)\b|\bsubscribe to (our|the)\b|"
         r"\benter your e-?mail\b|\be-?mail (address|updates|alerts)\b|\bdelivered (to you|straight|daily|every)\b|"
         r"\b(daily|weekly|morning|evening) (briefing|digest|email|roundup)\b|\bget (the|our) .{0,40} (daily|weekly)\b"),
         25, "a newsletter or e-mail signup prompt", _ADDRESSES_READER, 6),
@@ -147,6 +148,20 @@ RULES: tuple[PatternRule, ...] = (
         r"laisser un commentaire|deixe um comentário|kommentar schreiben|kommentare|commenti|comentarios|"
         r"comentários|commentaires|コメント|댓글|评论)\W*$"),
         8, "a comments-section header or prompt"),
+    PatternRule("author_contact", "author_contact", _rx(
+        r"\bhave a (news |story )?tip\b|\b(may|can) be reached at\b|\bfollow (him|her|them|me) on\b|"
+        r"\b(e-?mail|contact) (him|her|them|the author|the writer|the reporter) at\b|"
+        r"^\W*[\w.+-]+@[\w-]+\.[\w.]+\W*$"),
+        40, "a reporter's contact or follow line ('X may be reached at …', 'Follow her on Twitter')"),
+    PatternRule("call_to_action", "advertisement", _rx(
+        r"\b(download|get|install) (the|our) (free )?app\b|\bavailable on the app store\b|"
+        r"\bstart (your|a) free trial\b|\bjoin (our|the) free\b|\bsubscribe (now|today) (for|and)\b|"
+        r"\blimited[- ]time offer\b"),
+        25, "a promotional call to action ('… by clicking here', 'Download our app')"),
+    PatternRule("taxonomy_line", "navigation", _rx(
+        r"^\W*(tags?|topics?|categor(y|ies|ia|ias)|filed under|posted in|keywords|themen|schlagworte|"
+        r"etiquetas|mots-clés|argomenti|タグ|标签)\s*[:：]"),
+        40, "a tags, topics or category line"),
     PatternRule("gallery_control", "image_caption", _rx(
         r"^\W*\d+\s*(/|of)\s*\d+\W*$|^\W*(back to gallery|view gallery|open gallery|(next|previous|prev) "
         r"(image|photo|slide|picture)|enlarge (this )?(image|photo)|expand)\W*$"),
