@@ -51,6 +51,10 @@ class BoilerplateRules:
     heading_penalty: float = 1.0
     #: a block of a furniture family subtracts this (section breaks twice as much)
     pattern_penalty: float = 20.0
+    #: a data list after the article's last paragraph: at least this many lines ...
+    data_list_min: int = 4
+    #: ... after at most this many introducing blocks
+    data_list_intro: int = 2
     #: prose words that must come before a comment-thread marker for it to end the article
     article_min_words_before_comments: int = 50
     #: a comment thread shows this many author lines within this many blocks of its first marker
@@ -121,6 +125,22 @@ def _headline_runs(lines: list[_Line], start: int, end: int, rules: BoilerplateR
             out.update(range(i, j))
         i = max(j, i + 1)
     return out
+
+
+def _extend_over_data_list(lines: list[_Line], end: int, limit: int, rules: BoilerplateRules) -> int:
+    """An article that closes with a data list (tour dates, results, prices: lines that all open
+    with a date or number) keeps it: the run goes on over its introduction (at most
+    ``data_list_intro`` blocks) and at least ``data_list_min`` such lines."""
+    for intro in range(rules.data_list_intro + 1):
+        j = end + intro
+        k = j
+        while k < limit and lines[k].pattern is None and _STARTS_WITH_DATE_OR_NUMBER.match(lines[k].block.text):
+            k += 1
+        if k - j >= rules.data_list_min:
+            return k
+        if j < limit and lines[j].pattern is not None:
+            break
+    return end
 
 
 def _comment_thread_start(lines: list[_Line], rules: BoilerplateRules) -> int:
@@ -194,6 +214,7 @@ def classify_boilerplate(doc: Document, rules: BoilerplateRules = BoilerplateRul
         # no running prose at all, or an HTML extractor already chose the main content by the
         # page's structure: trust only the lexical families
         start, end = 0, thread
+    end = _extend_over_data_list(lines, end, thread, rules)
     in_headline_run = _headline_runs(lines, start, end, rules) | _related_box_links(lines, start, end, rules)
 
     embedded = _inside_embeds(lines)
