@@ -95,7 +95,7 @@ def extract_html(html: str) -> tuple[str, dict]:
 
     out = trafilatura.extract(html, output_format="json", with_metadata=True,
                               include_formatting=True, include_comments=False,
-                              include_tables=True, deduplicate=False)
+                              include_tables=False, deduplicate=False)
     if not out:
         raise IngestError("HTML page with no extractable main text")
     data = json.loads(out)

@@ -55,8 +55,13 @@ class MetadataRules:
 def byline_date(text: str) -> str | None:
     """ISO date stated inside a byline ("Posted by X on November 19, 2019, 6:21 AM EST")."""
     m = _BYLINE.match(text)
-    d = _BYLINE_DATE.search(m.group("names")) if m else None
-    return parse_date(d.group("date")) if d else None
+    if not m:
+        return None
+    names, _, rest = m.group("names").partition(" | ")
+    d = _BYLINE_DATE.search(names)
+    if d:
+        return parse_date(d.group("date"))
+    return parse_date(rest) if rest and is_date_line(rest.split(" - ")[0]) else None
 
 
 def parse_byline(text: str, max_words: int = 12) -> tuple[str, str | None] | None:
@@ -66,12 +71,14 @@ def parse_byline(text: str, max_words: int = 12) -> tuple[str, str | None] | Non
     m = _BYLINE.match(text)
     if not m:
         return None
-    names = _BYLINE_DATE.sub("", m.group("names"))
+    names, _, rest = m.group("names").partition(" | ")
+    names = _BYLINE_DATE.sub("", names)
     names = _ROLE_TAIL.sub("", names).strip(" .")
-    site = None
+    rest = rest.strip()
+    site = rest if rest and not _BYLINE_DATE.search(" | " + rest) and not parse_date(rest) else None
     fm = _FOR_SITE.search(names)
     if fm:
-        site = fm.group("site").strip()
+        site = site or fm.group("site").strip()
         names = names[:fm.start()].strip()
     people = [n.strip(" .") for n in _NAME_SPLIT.split(names) if n.strip(" .")]
     if not people or not all(_NAME.match(p) and not _CALENDAR_WORD.search(p) for p in people):
@@ -124,6 +131,12 @@ def _norm(s: str) -> str:
     return re.sub(r"\W+", " ", s).strip().lower()
 
 
+def _same_headline(line: str, title: str, min_words: int = 3) -> bool:
+    """The line states the page title (which often carries the site name: 'Headline - Site')."""
+    a, b = _norm(line), _norm(title)
+    return bool(a) and (a == b or (len(a.split()) >= min_words and b.startswith(a)))
+
+
 def extract_metadata(doc: Document, rules: MetadataRules = MetadataRules()) -> Document:
     """Fill ``doc.metadata`` from the page's head and tail and remove the lines it came from."""
     blocks = list(doc.blocks)
@@ -169,8 +182,8 @@ def extract_metadata(doc: Document, rules: MetadataRules = MetadataRules()) -> D
 
     candidates = [b for j, b in enumerate(blocks[head_start:head_end], head_start) if j not in taken]
     if meta.title:
-        for i in range(head_start, head_end):
-            if i not in taken and _norm(blocks[i].text) == _norm(meta.title):
+        for i in range(head_start, min(head_end + 1, len(blocks))):
+            if i not in taken and _same_headline(blocks[i].text, meta.title):
                 taken[i] = Removal("title", blocks[i].text, "the headline, moved to 'title'", "title")
                 break
     elif candidates:

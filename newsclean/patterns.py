@@ -72,7 +72,7 @@ RULES: tuple[PatternRule, ...] = (
         r"recent (articles|posts|stories|news)|(the )?latest\b.{0,30}\b(news|stories|articles|videos|headlines)|"
         r"most (popular|read|viewed|shared|watched)\b.*|you (may|might) (also )?(like|enjoy|be interested in)\b.*|"
         r"recommended( for you| stories| reading)?|top (stories|news|headlines)|trending( now| stories)?|"
-        r"further reading|what to read next|editor'?s picks?|popular (now|stories|posts)|in other news|"
+        r"more|further reading|explore further|what to read next|editor'?s picks?|popular (now|stories|posts)|in other news|"
         r"don'?t miss|also (read|see)|watch (more|next)|mehr zum thema|lesen sie auch|à lire aussi|"
         r"leia também|leggi anche|te puede interesar|читайте также|você (também )?pode gostar|"
         r"(quizás |también )?te puede interesar|vous aimerez aussi|das könnte sie auch interessieren|"
@@ -98,8 +98,8 @@ RULES: tuple[PatternRule, ...] = (
         60, "a caption ending in a photo credit ('… (Name/AP)', '… Name / EPA / Agency')"),
     PatternRule("credit_label", "image_caption", _rx(
         r"\b(photo|picture|image|photograph|illustration|video|graphic|footage)s?\s*(credit)?\s*(:|by\b|via\b|courtesy\b)\s*\S|"
-        r"\bcredit(s)?\s*(\.{2,}|…)\s*\S|^\W*(photo|image|picture)s?\W*$"),
-        16, "a short photo-credit label ('Picture: PA', 'Image via X', 'Credit...')"),
+        r"\bcredit(s)?\s*(\.{2,}|…)\s*\S|^\W*(photo|image|picture)s?\W*$|[.!?]\s+credits?:\s*\S+(\s+\S+){0,4}\s*$"),
+        60, "a photo-credit label ('Picture: PA', 'Image via X', 'Credit...', '… . Credit: Agency')"),
     PatternRule("caption_position", "image_caption", _rx(
         r"^(from |pictured,? )?(left|right|top|bottom|centre|center|above|below)( to right)?\s*[,:]|"
         r"\((left|right|centre|center|top|bottom|pictured|above|below|l-r|left to right|second (left|right))\)|"
@@ -110,13 +110,15 @@ RULES: tuple[PatternRule, ...] = (
         r"reddit|telegram|messenger|flipboard|tumblr|pocket|vk|weibo|wechat|line|sms|google\+?|x|"
         r"compartilhar|compartir|partager|teilen|condividi|baixar|imprimir|drucken|imprimer|stampa|"
         r"\d+)( (this|on|via|entry|article|story)( \w+)?)?\W*)+$|"
-        r"^\W*(follow (us|@\w+)|like us on|find us on|join us on)\b|^\W*click to (share|email|print)\b"),
+        r"^\W*(follow (us|@\w+)|like us on|find us on|join us on)\b|^\W*click to (share|email|print)\b|"
+        r"^\W*follow\b.{0,60}\bon (facebook|twitter|instagram|youtube|tiktok|linkedin|threads|bluesky)\b"),
         12, "a share bar or 'follow us' line"),
     PatternRule("legal_notice", "legal_footer", _rx(
-        r"\ball rights reserved\b|©|\(c\)\s*\d{4}|\bcopyright\s*(©\s*)?\d{4}|\bDMCA\b|"
+        r"\ball rights reserved\b|©|ⓒ|\(c\)\s*\d{4}|\bcopyright\s*(©\s*)?\d{4}|\bDMCA\b|"
         r"\bterms (of|and) (use|service|conditions)\b|\bprivacy (policy|notice|settings)\b|"
         r"\bcookie(s)? (policy|settings|preferences|consent)\b|\bwe use cookies\b|"
-        r"\bmay not be (published|reproduced|broadcast|rewritten|redistributed)\b|\breproduction\b.{0,30}\bprohibited\b|"
+        r"\bmay not be (published|reproduced|broadcast|rewritten|redistributed)\b|\bsubject to copyright\b|"
+        r"\bno part (of this \w+ )?may be reproduced\b|\breproduction\b.{0,30}\bprohibited\b|"
         r"\bcomment(ing)? (policy|guidelines)\b|\bcommunity (guidelines|standards)\b|"
         r"\btous droits réservés\b|\balle rechte vorbehalten\b|\btodos los derechos reservados\b"),
         40, "a copyright, legal, cookie or comment-policy notice"),
@@ -135,11 +137,15 @@ RULES: tuple[PatternRule, ...] = (
         r"^\W*\d+\s+(comments?|responses|replies)\W*$|^\W*comments? (are|have been) (closed|disabled)\b"),
         8, "comment-thread controls ('Reply', 'Report abuse', '12 comments')"),
     PatternRule("credit_line", "credit_footer", _rx(
-        r"^\W*(credit|credits|source|sources|via|h/t|hat tip|courtesy of)\s*:\s*(\S+\.\w{2,}\b|<?https?://)"),
-        25, "a 'Credit: site.com' or 'Source: <url>' line crediting another outlet"),
+        r"^\W*(credit|credits|source|sources|via|h/t|hat tip|courtesy of)\s*:\s*(\S+\.\w{2,}\b|<?https?://)|"
+        r"^\W*(source|sources)\s*:\s*[\w .,&'’-]{2,60}$|"
+        r"\b(additional )?(reporting|writing|editing) by\b.{0,80}\b(editing|reporting|writing) by\b|"
+        r"^\W*(additional reporting|editing|reporting) by\b|\bcontributed to this report\b"),
+        60, "a 'Credit: site.com' or 'Source: <url>' line crediting another outlet"),
     PatternRule("source_label", "source_footer", _rx(
         r"^\W*(original (url|link|article|source|story)|source (url|link)|originally (published|appeared)|"
-        r"this (article|story|post) (was )?(originally|first) (published|appeared)|read the original( article)?)\b"),
+        r"this (article|story|post) (was )?(originally|first) (published|appeared)|read the original( article)?|"
+        r"citation\s*:)"),
         25, "an 'Original url:' / 'originally published at' footer"),
     PatternRule("comments_box", "comments", _rx(
         r"^\W*(\d+\s+)?(comments?|responses|replies|discussion|join the (conversation|discussion)|"
@@ -149,13 +155,14 @@ RULES: tuple[PatternRule, ...] = (
         r"comentários|commentaires|コメント|댓글|评论)\W*$"),
         8, "a comments-section header or prompt"),
     PatternRule("author_contact", "author_contact", _rx(
-        r"\bhave a (news |story )?tip\b|\b(may|can) be reached at\b|\bfollow (him|her|them|me) on\b|"
+        r"\bhave a (news |story )?tip\b|\breach (the )?(reporters?|writers?|authors?|columnists?) (on|at|via)\b|\b(may|can) be reached at\b|\bfollow (him|her|them|me) on\b|"
         r"\b(e-?mail|contact) (him|her|them|the author|the writer|the reporter) at\b|"
         r"^\W*[\w.+-]+@[\w-]+\.[\w.]+\W*$"),
         40, "a reporter's contact or follow line ('X may be reached at …', 'Follow her on Twitter')"),
     PatternRule("call_to_action", "advertisement", _rx(
         r"\b(download|get|install) (the|our) (free )?app\b|\bavailable on the app store\b|"
-        r"\bstart (your|a) free trial\b|\bjoin (our|the) free\b|\bsubscribe (now|today) (for|and)\b|"
+        r"\bstart (your|a) free trial\b|\bsubscriptions? (service|plan|offer)\b|\bfor as little as\b|"
+        r"\btell us what you think\b|\bjoin (our|the) free\b|\bsubscribe (now|today) (for|and)\b|"
         r"\blimited[- ]time offer\b"),
         25, "a promotional call to action ('… by clicking here', 'Download our app')"),
     PatternRule("taxonomy_line", "navigation", _rx(

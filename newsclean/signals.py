@@ -123,7 +123,8 @@ def is_date_line(text: str, max_tokens: int = 14) -> bool:
         return False
     for tok in tokens:
         low = tok.lower().rstrip(".")
-        if low.isalpha() and low not in _DATE_WORDS:
+        timezone = tok.isupper() and 2 <= len(tok) <= 4
+        if low.isalpha() and low not in _DATE_WORDS and not timezone:
             return False
     return True
 
@@ -144,7 +145,7 @@ def parse_date(text: str) -> str | None:
     cleaned = re.sub(r"(?i)\b(updated|published|posted|last|modified|on|at)\b|[|]", " ", text)
     cleaned = re.sub(r"(?i)\b(gmt|utc|et|est|edt|bst|cet|pst|pdt)\b", " ", cleaned)
     try:
-        dt = dateparser.parse(cleaned, fuzzy=True, dayfirst=not re.search(r"(?i)^[^0-9]*[a-z]{3}", cleaned.strip()),
+        dt = dateparser.parse(cleaned, fuzzy=True, ignoretz=True, dayfirst=not re.search(r"(?i)^[^0-9]*[a-z]{3}", cleaned.strip()),
                               default=datetime(1900, 1, 1))
     except (ValueError, OverflowError):
         return None
