@@ -20,8 +20,9 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .record import Document, Flag, block_offsets
-from .signals import sentence_spans
+from .fluency import load_model
+from .record import HEADING, Document, Flag, block_offsets
+from .signals import ends_sentence, sentence_spans
 
 _REPEATED = re.compile(r"\b(\w{2,})(\s+(?:and|or|und|et|y|e)\s+|\s+)\1\b", re.I | re.U)
 #: doubled words that are idiomatic, not damage
@@ -48,6 +49,10 @@ class GarbleRules:
     rare_zipf: float = 2.5
     #: a fragment has at most this many words
     fragment_max_words: int = 8
+    #: score every sentence with the shipped fluency model (newsclean/fluency.py) too
+    use_fluency_model: bool = True
+    #: sentences shorter than this are not given to the fluency model in the pipeline
+    fluency_min_words: int = 6
 
 
 @dataclass
@@ -123,12 +128,48 @@ def paragraph_hits(text: str, rules: GarbleRules = GarbleRules(), context: str =
             + unbalanced_quotes(text, rules) + rare_compounds(text, rules, context))
 
 
+def rule_score(text: str, rules: GarbleRules = GarbleRules()) -> float:
+    """Highest score of the precise rules on ``text`` (0 when none fires)."""
+    return max((h.score for h in paragraph_hits(text, rules)), default=0.0)
+
+
+def score_sentences(sentences: list[str], rules: GarbleRules = GarbleRules()) -> list[tuple[float, list[str]]]:
+    """Garble score of each sentence alone, and the signals that fired (the benchmark's entry point)."""
+    hits = [paragraph_hits(s, rules) for s in sentences]
+    rule_scores = [max((h.score for h in hs), default=0.0) for hs in hits]
+    model = load_model() if rules.use_fluency_model else None
+    probs = model.probabilities(sentences, rule_scores) if model else rule_scores
+    out = []
+    for hs, p, r in zip(hits, probs, rule_scores):
+        reasons = sorted({x for h in hs for x in h.reasons})
+        if model and p >= model.threshold:
+            reasons.append("low_fluency")
+        out.append((max(float(p), r) if reasons else float(p), reasons))
+    return out
+
+
 def score_sentence(text: str, rules: GarbleRules = GarbleRules()) -> tuple[float, list[str]]:
-    """Garble score of one sentence alone, and the signals that fired (for the benchmark)."""
-    hits = paragraph_hits(text, rules)
-    if not hits:
-        return 0.0, []
-    return max(h.score for h in hits), sorted({r for h in hits for r in h.reasons})
+    """:func:`score_sentences` for one sentence."""
+    return score_sentences([text], rules)[0]
+
+
+def _low_fluency_hits(blocks, rules: GarbleRules) -> dict[int, list[Hit]]:
+    """Per block index, the sentences :func:`score_sentences` calls disfluent; all sentences of
+    the document are scored in one batch (the benchmark's scorer, one code path)."""
+    where, sentences = [], []
+    for i, block in enumerate(blocks):
+        if block.kind == HEADING:
+            continue
+        for s, e in sentence_spans(block.text):
+            sentence = block.text[s:e]
+            if len(sentence.split()) >= rules.fluency_min_words and ends_sentence(sentence):
+                where.append((i, s, e))
+                sentences.append(sentence)
+    out: dict[int, list[Hit]] = {}
+    for (i, s, e), (score, reasons) in zip(where, score_sentences(sentences, rules)):
+        if "low_fluency" in reasons:
+            out.setdefault(i, []).append(Hit(s, e, score, ["low_fluency"]))
+    return out
 
 
 def _merge(hits: list[Hit]) -> list[Hit]:
@@ -150,8 +191,10 @@ def flag_garbled(doc: Document, rules: GarbleRules = GarbleRules()) -> Document:
         return doc
     body = doc.body
     flags = list(doc.flags)
-    for block, offset in zip(doc.blocks, block_offsets(doc.blocks)):
-        for h in _merge(paragraph_hits(block.text, rules, body)):
+    disfluent = _low_fluency_hits(doc.blocks, rules) if rules.use_fluency_model else {}
+    for i, (block, offset) in enumerate(zip(doc.blocks, block_offsets(doc.blocks))):
+        hits = paragraph_hits(block.text, rules, body) + disfluent.get(i, [])
+        for h in _merge(hits):
             if h.score >= rules.threshold:
                 start, end = offset + h.start, offset + h.end
                 flags.append(Flag("garbled", start, end, body[start:end], h.score,

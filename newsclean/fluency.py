@@ -1,0 +1,102 @@
+"""Fluency: how likely a sentence is machine-translation or spinning output, from its surface.
+
+A logistic regression over hashed character 2–5-grams (TF-IDF, as in character n-gram text
+classification, Cavnar & Trenkle 1994; Zhang et al. 2015) and a handful of surface statistics:
+word rarity from wordfreq (Speer 2022), function-word share, punctuation, repeated words,
+lower-cased names and the precise rules of :mod:`newsclean.garble`. It is trained by
+``bench/train_garble.py`` on the garble benchmark's dev split only (MLQE-PE, CC0; WMT23 MQM,
+Apache-2.0) and shipped as plain arrays in ``models/garble_fluency.npz``: no pickles, nothing
+downloaded at run time. Scoring a batch of sentences is one sparse matrix product.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+MODEL_PATH = Path(__file__).parent / "models" / "garble_fluency.npz"
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+_STOP = frozenset("""a an the and or but if of to in on at by for with from as into about over after before
+    between during under than that this these those there here it its is are was were be been being has have
+    had do does did will would can could should may might must not no he she they we you i his her their our
+    your my him them us me who whom which what when where why how also so such said""".split())
+_DOUBLED = re.compile(r"\b(\w+) \1\b", re.I)
+
+SURFACE_FEATURES = ("log_words", "mean_zipf", "min_zipf", "std_zipf", "rare_share", "unknown_share",
+                    "stopword_share", "commas_per_word", "has_parenthesis", "odd_straight_quotes",
+                    "repeated_content_words", "doubled_word", "inner_capitals", "starts_lower",
+                    "ends_terminal", "digit_share", "min_zipf_lowercase", "mean_zipf_lowercase",
+                    "rare_lowercase_share", "rule_score")
+
+
+@lru_cache(maxsize=200_000)
+def _zipf(word: str) -> float:
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en")
+
+
+def surface_features(text: str, rule_score: float = 0.0) -> list[float]:
+    """The SURFACE_FEATURES of one sentence."""
+    ws = _WORD.findall(text)
+    n = max(1, len(ws))
+    z = [_zipf(w.lower()) for w in ws] or [0.0]
+    lower = [w for w in ws if w[0].islower()]
+    zl = [_zipf(w) for w in lower] or [5.0]
+    content = Counter(w.lower() for w in ws if w.lower() not in _STOP)
+    return [
+        math.log(n), float(np.mean(z)), min(z), float(np.std(z)), sum(v < 3 for v in z) / n,
+        sum(v == 0 for v in z) / n, sum(w.lower() in _STOP for w in ws) / n, text.count(",") / n,
+        float("(" in text), float(text.count('"') % 2), float(sum(c > 1 for c in content.values())),
+        float(bool(_DOUBLED.search(text))), sum(w[0].isupper() for w in ws[1:]) / n, float(text[:1].islower()),
+        float(text.rstrip()[-1:] in '.!?"”'), sum(ch.isdigit() for ch in text) / max(1, len(text)),
+        min(zl), float(np.mean(zl)), sum(v < 2.5 for v in zl) / max(1, len(lower)), rule_score,
+    ]
+
+
+class FluencyModel:
+    """Probability that a sentence is garbled, from the shipped weights."""
+
+    def __init__(self, path: Path = MODEL_PATH) -> None:
+        from sklearn.feature_extraction.text import HashingVectorizer
+
+        data = np.load(path, allow_pickle=False)
+        self.n_features = int(data["n_features"])
+        lo, hi = (int(x) for x in data["ngram_range"])
+        self.vectorizer = HashingVectorizer(analyzer="char_wb", ngram_range=(lo, hi), n_features=self.n_features,
+                                            alternate_sign=False, norm=None)
+        self.idf = data["idf"].astype(np.float64)
+        self.text_weights = data["text_weights"].astype(np.float64)
+        self.surface_mean = data["surface_mean"]
+        self.surface_scale = data["surface_scale"]
+        self.surface_weights = data["surface_weights"]
+        self.surface_gain = float(data["surface_gain"])
+        self.intercept = float(data["intercept"])
+        self.threshold = float(data["threshold"])
+
+    def text_matrix(self, sentences: list[str]):
+        """Sublinear TF-IDF of hashed character n-grams, L2-normalised (as at training time)."""
+        from sklearn.preprocessing import normalize
+
+        counts = self.vectorizer.transform(sentences).tocsr().astype(np.float64)
+        counts.data = 1.0 + np.log(counts.data)
+        return normalize(counts.multiply(self.idf).tocsr())
+
+    def probabilities(self, sentences: list[str], rule_scores: list[float] | None = None) -> np.ndarray:
+        if not sentences:
+            return np.zeros(0)
+        rule_scores = rule_scores or [0.0] * len(sentences)
+        surface = np.array([surface_features(s, r) for s, r in zip(sentences, rule_scores)])
+        z = self.text_matrix(sentences) @ self.text_weights
+        z += ((surface - self.surface_mean) / self.surface_scale * self.surface_gain) @ self.surface_weights
+        return 1.0 / (1.0 + np.exp(-(z + self.intercept)))
+
+
+@lru_cache(maxsize=1)
+def load_model() -> FluencyModel | None:
+    """The shipped model, or None when the weights file is missing (rules only)."""
+    return FluencyModel() if MODEL_PATH.exists() else None
