@@ -46,6 +46,8 @@ class MetadataRules:
     #: headline length bounds, in words
     title_min_words: int = 3
     title_max_words: int = 30
+    #: a headline-like line among this many first blocks of the file is its title
+    title_first_blocks: int = 3
     #: longest byline, in words
     byline_max_words: int = 12
     #: outside head and tail, a standalone "By …" line of at most this many words is a byline
@@ -106,9 +108,10 @@ def _first_prose_index(blocks: list[Block], language: str | None) -> int:
     return len(blocks)
 
 
-def _is_title_candidate(block: Block, rules: MetadataRules) -> bool:
+def _is_title_candidate(block: Block, rules: MetadataRules, min_words: int | None = None) -> bool:
     n = word_count(block.text)
-    if block.kind == LIST_ITEM or not (rules.title_min_words <= n <= rules.title_max_words):
+    low = rules.title_min_words if min_words is None else min_words
+    if block.kind == LIST_ITEM or not (low <= n <= rules.title_max_words):
         return False
     if block.text.rstrip().endswith(".") or is_date_line(block.text) or is_url_line(block.text):
         return False
@@ -116,10 +119,15 @@ def _is_title_candidate(block: Block, rules: MetadataRules) -> bool:
 
 
 def _pick_title(blocks: list[Block], head_start: int, head_end: int, rules: MetadataRules) -> int | None:
-    """A top-level Markdown heading if there is one, else the headline-like line nearest
-    before the first paragraph."""
+    """A Markdown heading if there is one, else a headline-like line among the file's first
+    blocks, else the headline-like line nearest before the first paragraph."""
     for i in range(head_start, head_end):
         if blocks[i].kind == HEADING and _is_title_candidate(blocks[i], rules):
+            return i
+    if head_end and _is_title_candidate(blocks[0], rules, min_words=1):  # a file that opens with its title
+        return 0
+    for i in range(1, min(head_end, rules.title_first_blocks)):
+        if _is_title_candidate(blocks[i], rules):
             return i
     for i in range(head_end - 1, head_start - 1, -1):
         if _is_title_candidate(blocks[i], rules):

@@ -37,7 +37,7 @@ def _rx(expr: str) -> re.Pattern:
 
 
 #: appeals and prompts address the reader or speak for the outlet
-_ADDRESSES_READER = re.compile(r"\b(you|your|yours|we|our|us|sign up|subscribe|join|get|free|receive|click|please|consider|today|now)\b", re.I)
+_ADDRESSES_READER = re.compile(r"\b(you|your|yours|we|our|us|sign up|subscribe|join|receive|click|please|consider)\b", re.I)
 _PERSON = r"[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}"
 _ORG = r"[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*){0,4}"
 
@@ -55,7 +55,9 @@ RULES: tuple[PatternRule, ...] = (
         r"\b(become|join|sign up as|becoming) (a |an |our )?([\w-]+ ){0,3}(member|supporter|patron|friend)s?\b|"
         r"\bsupport (independent|quality|local|small|nonprofit|non-profit|our|free|fearless|trusted)\b.{0,60}"
         r"\b(journalism|media|news|reporting|newsroom|outlets?|work|press)\b|"
-        r"\b(donate|donating|fundraiser|crowdfund\w*|chip in|make a (one-off |monthly |small )?(contribution|donation|gift))\b|"
+        r"^\W*(donate|give|contribute)\b|\b(please|you can|help us( by)?|click to|consider) (donate|donating|giving|contributing)\b|"
+        r"\bdonate (now|today|here|to us|to support)\b|\b(our|this) ([\w-]+ )?fundraiser\b|\bchip in\b|"
+        r"\bmake a (one-off |monthly |small )?(contribution|donation|gift)\b|"
         r"\bconsider (becoming|joining|supporting|donating|subscribing|a (small )?(gift|donation))\b|"
         r"\binterested in (directly )?(assisting|supporting|helping)\b|"
         r"\b(join|subscribe|support us) (us )?(today|now)\b|\bunterstützen sie\b|\bfaites un don\b|\bhaz una donación\b"),

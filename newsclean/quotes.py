@@ -18,7 +18,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from .record import Block, Document, Removal
-from .signals import sentence_spans
+from .signals import ends_sentence, sentence_spans
 
 _PUNCT = re.compile(r"[^\w\s]", re.U)
 _SPACE = re.compile(r"\s+")
@@ -41,11 +41,13 @@ class QuoteRules:
     #: a paragraph whose 5-gram Jaccard with an earlier one reaches this repeats it
     paragraph_jaccard: float = 0.30
     #: a sentence whose 5-grams are this much inside an earlier paragraph repeats it
-    sentence_containment: float = 0.6
+    sentence_containment: float = 0.55
     #: sentences shorter than this (in words) are never judged repeats on their own
     sentence_min_words: int = 10
     #: never compare against paragraphs shorter than this (headlines, labels)
     min_words: int = 8
+    #: judge a sentence that quotes someone on its quoted words only
+    compare_quoted_words: bool = True
     #: in a paragraph that repeats an earlier one, a unit less contained than this is new and stays
     new_unit_containment: float = 0.35
 
@@ -108,7 +110,7 @@ def _drop_repeats(text: str, earlier: list[tuple[int, frozenset]], rules: QuoteR
     sh = shingles(text, rules.shingle)
     i, score = _best_match(sh, earlier, jaccard)
     units = quote_units(text)
-    if i >= 0 and score >= rules.paragraph_jaccard:
+    if i >= 0 and score >= rules.paragraph_jaccard and ends_sentence(text):
         whole = dict(earlier)[i]
         new = [(s, e) for s, e in units
                if len(text[s:e].split()) >= rules.sentence_min_words
@@ -120,8 +122,10 @@ def _drop_repeats(text: str, earlier: list[tuple[int, frozenset]], rules: QuoteR
     keep_parts, cut = [], []
     for s, e in units:
         unit = text[s:e]
-        if len(unit.split()) >= rules.sentence_min_words:
-            j, c = _best_match(shingles(unit, rules.shingle), earlier, containment)
+        # a repeat is a statement: a sentence or a quotation, not a heading or a label
+        statement = ends_sentence(unit) or bool(_ANY_QUOTE.search(unit))
+        if statement and len(unit.split()) >= rules.sentence_min_words:
+            j, c = _best_match(shingles(_quoted_core(unit, rules), rules.shingle), earlier, containment)
             if j >= 0 and c >= rules.sentence_containment:
                 cut.append(Removal("duplicate_quote", unit,
                                    f"sentence repeats clean paragraph {j} ({c:.0%} of its 5-grams are there)",
@@ -132,6 +136,15 @@ def _drop_repeats(text: str, earlier: list[tuple[int, frozenset]], rules: QuoteR
 
 
 _ANY_QUOTE = re.compile(r"“[^”]*”|\"[^\"]*\"|«[^»]*»")
+
+
+def _quoted_core(unit: str, rules: QuoteRules) -> str:
+    """The words inside the quotation marks of a unit, when they are long enough to judge on
+    their own: the reporting clause ('…,” he said after the talks') is new in every rewording."""
+    if not rules.compare_quoted_words:
+        return unit
+    inner = " ".join(m.group(0)[1:-1] for m in _ANY_QUOTE.finditer(unit))
+    return inner if len(inner.split()) >= rules.sentence_min_words else unit
 
 
 def quote_units(text: str) -> list[tuple[int, int]]:
