@@ -46,6 +46,9 @@ def main() -> None:
     print(f"{len(rows)} sentences scored in {elapsed:.2f} s: {1000 * elapsed / len(rows):.3f} ms per sentence; "
           f"predictions in {a.pred}")
     sys.stdout.flush()
+    if a.gold.resolve() == (SHARED / "garble" / "dev.jsonl").resolve():
+        print("note: the shipped fluency model was trained on this file, so these figures are in-sample; "
+              "`python bench/train_garble.py` prints the cross-validated (held-out-like) ones")
     if "label" in rows[0]:
         subprocess.run([sys.executable, str(SHARED / "score_garble.py"), str(a.gold), str(a.pred)], check=True)
 

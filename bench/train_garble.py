@@ -3,11 +3,12 @@
 
     python bench/train_garble.py [DEV.jsonl] [--folds 5] [--write]
 
-Features: hashed character 2-5-grams (sublinear TF-IDF) plus the surface statistics of
+Features: hashed character 3-5-grams (sublinear TF-IDF) plus the surface statistics of
 newsclean.fluency.surface_features, including the precise rules' score. The script reports
 ROC-AUC overall and per source under GroupKFold cross-validation (by the benchmark's `group`, so
 no article or source segment is on both sides) and picks the flagging threshold on those
-out-of-fold scores: the lowest at which precision reaches --min-precision. With --write it fits
+out-of-fold scores: the lowest at which precision reaches --min-precision, and never below
+--min-threshold (real news has far fewer garbled sentences than the balanced benchmark). With --write it fits
 on all of dev and writes newsclean/models/garble_fluency.npz (plain arrays, no pickle).
 """
 from __future__ import annotations
@@ -22,12 +23,13 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from newsclean.fluency import MODEL_PATH, SURFACE_FEATURES, surface_features  # noqa: E402
+from newsclean.fluency import MODEL_PATH, SURFACE_FEATURES, model_text, surface_features  # noqa: E402
 from newsclean.garble import rule_score  # noqa: E402
 
 DEFAULT_DEV = ROOT.parent / "shared" / "bench" / "garble" / "dev.jsonl"
 N_FEATURES = 2 ** 18
-NGRAMS = (2, 5)
+NGRAMS = (3, 5)
+ANALYZER = "char"  # 'char_wb' scores the same (0.708 vs 0.710 out of fold) and is slower
 SURFACE_GAIN = 0.1  # scaled surface features next to L2-normalised n-gram rows
 C = 1.0
 
@@ -38,18 +40,22 @@ def fit(texts, surface, y):
     from sklearn.linear_model import LogisticRegression
     from sklearn.preprocessing import StandardScaler
 
-    hv = HashingVectorizer(analyzer="char_wb", ngram_range=NGRAMS, n_features=N_FEATURES, alternate_sign=False, norm=None)
-    counts = hv.transform(texts)
+    hv = HashingVectorizer(analyzer=ANALYZER, ngram_range=NGRAMS, n_features=N_FEATURES, alternate_sign=False, norm=None)
+    counts = hv.transform([model_text(t) for t in texts])
     tfidf = TfidfTransformer(sublinear_tf=True).fit(counts)
     scaler = StandardScaler().fit(surface)
     scale = np.where(scaler.scale_ == 0, 1.0, scaler.scale_)
     X = hstack([tfidf.transform(counts), csr_matrix((surface - scaler.mean_) / scale * SURFACE_GAIN)]).tocsr()
     clf = LogisticRegression(C=C, max_iter=5000).fit(X, y)
     w = clf.coef_[0]
-    return {"n_features": np.array(N_FEATURES), "ngram_range": np.array(NGRAMS), "idf": tfidf.idf_.astype(np.float32),
+    text_logits = X[:, :N_FEATURES] @ w[:N_FEATURES]  # the n-gram part of each training sentence
+    return {"n_features": np.array(N_FEATURES), "ngram_range": np.array(NGRAMS), "analyzer": np.array(ANALYZER), "idf": tfidf.idf_.astype(np.float32),
             "text_weights": w[:N_FEATURES].astype(np.float32), "surface_mean": scaler.mean_, "surface_scale": scale,
             "surface_weights": w[N_FEATURES:], "surface_gain": np.array(SURFACE_GAIN),
-            "intercept": np.array(clf.intercept_[0])}
+            "intercept": np.array(clf.intercept_[0]),
+            # bound used to skip the n-gram part for sentences that cannot reach the threshold
+            "text_logit_high": np.array(np.percentile(text_logits, 99.5)),
+            "text_logit_mean": np.array(text_logits.mean())}
 
 
 def predict(arrays, texts, rules):
@@ -71,6 +77,10 @@ def main() -> None:
     ap.add_argument("dev", nargs="?", type=Path, default=DEFAULT_DEV)
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--min-precision", type=float, default=0.85)
+    # the benchmark is balanced; real news is not: at 0.77 the model flagged 4.2% of the sentences
+    # of the extraction benchmark's (fluent) ground-truth bodies, at 0.90 0.5%
+    ap.add_argument("--min-threshold", type=float, default=0.90,
+                    help="never flag below this probability, whatever the precision on dev")
     ap.add_argument("--write", action="store_true")
     a = ap.parse_args()
     rows = [json.loads(line) for line in a.dev.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -94,6 +104,7 @@ def main() -> None:
         if flagged.sum() >= 10 and precision_score(y, flagged) >= a.min_precision:
             threshold = float(t)
             break
+    threshold = max(threshold, a.min_threshold)
     flagged = (oof >= threshold) | (np.array(rules) >= 0.5)
     print(f"  threshold {threshold:.2f}: flagged precision {precision_score(y, flagged):.3f}, "
           f"recall {flagged[y].mean():.3f} (with the rules)")

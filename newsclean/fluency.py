@@ -1,6 +1,6 @@
 """Fluency: how likely a sentence is machine-translation or spinning output, from its surface.
 
-A logistic regression over hashed character 2–5-grams (TF-IDF, as in character n-gram text
+A logistic regression over hashed character 3–5-grams (TF-IDF, as in character n-gram text
 classification, Cavnar & Trenkle 1994; Zhang et al. 2015) and a handful of surface statistics:
 word rarity from wordfreq (Speer 2022), function-word share, punctuation, repeated words,
 lower-cased names and the precise rules of :mod:`newsclean.garble`. It is trained by
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
@@ -25,12 +26,22 @@ _STOP = frozenset("""a an the and or but if of to in on at by for with from as i
     had do does did will would can could should may might must not no he she they we you i his her their our
     your my him them us me who whom which what when where why how also so such said""".split())
 _DOUBLED = re.compile(r"\b(\w+) \1\b", re.I)
+_DIGITS = re.compile(r"\d")
 
 SURFACE_FEATURES = ("log_words", "mean_zipf", "min_zipf", "std_zipf", "rare_share", "unknown_share",
                     "stopword_share", "commas_per_word", "has_parenthesis", "odd_straight_quotes",
                     "repeated_content_words", "doubled_word", "inner_capitals", "starts_lower",
                     "ends_terminal", "digit_share", "min_zipf_lowercase", "mean_zipf_lowercase",
                     "rare_lowercase_share", "rule_score")
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def model_text(text: str) -> str:
+    """What the n-gram part reads: NFKC (no-break spaces become spaces) with runs of white space
+    folded, so scraping's typography does not look like garble."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip()
 
 
 @lru_cache(maxsize=200_000)
@@ -44,17 +55,20 @@ def surface_features(text: str, rule_score: float = 0.0) -> list[float]:
     """The SURFACE_FEATURES of one sentence."""
     ws = _WORD.findall(text)
     n = max(1, len(ws))
-    z = [_zipf(w.lower()) for w in ws] or [0.0]
+    lows = [w.lower() for w in ws]
+    z = [_zipf(w) for w in lows] or [0.0]
     lower = [w for w in ws if w[0].islower()]
     zl = [_zipf(w) for w in lower] or [5.0]
-    content = Counter(w.lower() for w in ws if w.lower() not in _STOP)
+    content = Counter(w for w in lows if w not in _STOP)
+    mean_z = sum(z) / len(z)
     return [
-        math.log(n), float(np.mean(z)), min(z), float(np.std(z)), sum(v < 3 for v in z) / n,
-        sum(v == 0 for v in z) / n, sum(w.lower() in _STOP for w in ws) / n, text.count(",") / n,
-        float("(" in text), float(text.count('"') % 2), float(sum(c > 1 for c in content.values())),
-        float(bool(_DOUBLED.search(text))), sum(w[0].isupper() for w in ws[1:]) / n, float(text[:1].islower()),
-        float(text.rstrip()[-1:] in '.!?"”'), sum(ch.isdigit() for ch in text) / max(1, len(text)),
-        min(zl), float(np.mean(zl)), sum(v < 2.5 for v in zl) / max(1, len(lower)), rule_score,
+        math.log(n), mean_z, min(z), math.sqrt(sum((v - mean_z) ** 2 for v in z) / len(z)),
+        sum(v < 3 for v in z) / n, sum(v == 0 for v in z) / n, sum(w in _STOP for w in lows) / n,
+        text.count(",") / n, float("(" in text), float(text.count('"') % 2),
+        float(sum(c > 1 for c in content.values())), float(bool(_DOUBLED.search(text))),
+        sum(w[0].isupper() for w in ws[1:]) / n, float(text[:1].islower()),
+        float(text.rstrip()[-1:] in '.!?"”'), len(_DIGITS.findall(text)) / max(1, len(text)),
+        min(zl), sum(zl) / len(zl), sum(v < 2.5 for v in zl) / max(1, len(lower)), rule_score,
     ]
 
 
@@ -67,7 +81,7 @@ class FluencyModel:
         data = np.load(path, allow_pickle=False)
         self.n_features = int(data["n_features"])
         lo, hi = (int(x) for x in data["ngram_range"])
-        self.vectorizer = HashingVectorizer(analyzer="char_wb", ngram_range=(lo, hi), n_features=self.n_features,
+        self.vectorizer = HashingVectorizer(analyzer=str(data["analyzer"]), ngram_range=(lo, hi), n_features=self.n_features,
                                             alternate_sign=False, norm=None)
         self.idf = data["idf"].astype(np.float64)
         self.text_weights = data["text_weights"].astype(np.float64)
@@ -77,23 +91,38 @@ class FluencyModel:
         self.surface_gain = float(data["surface_gain"])
         self.intercept = float(data["intercept"])
         self.threshold = float(data["threshold"])
+        self.text_logit_high = float(data["text_logit_high"])
+        self.text_logit_mean = float(data["text_logit_mean"])
 
     def text_matrix(self, sentences: list[str]):
         """Sublinear TF-IDF of hashed character n-grams, L2-normalised (as at training time)."""
         from sklearn.preprocessing import normalize
 
-        counts = self.vectorizer.transform(sentences).tocsr().astype(np.float64)
+        counts = self.vectorizer.transform([model_text(s) for s in sentences]).tocsr().astype(np.float64)
         counts.data = 1.0 + np.log(counts.data)
         return normalize(counts.multiply(self.idf).tocsr())
 
-    def probabilities(self, sentences: list[str], rule_scores: list[float] | None = None) -> np.ndarray:
+    def probabilities(self, sentences: list[str], rule_scores: list[float] | None = None,
+                      only_above: float | None = None) -> np.ndarray:
+        """P(garbled) per sentence. With ``only_above``, the n-gram part (the costly one) is only
+        computed for sentences whose surface part leaves them able to reach that probability
+        (the n-gram part rarely adds more than ``text_logit_high``); the others get a
+        probability from the surface part alone, which stays below ``only_above``."""
         if not sentences:
             return np.zeros(0)
         rule_scores = rule_scores or [0.0] * len(sentences)
         surface = np.array([surface_features(s, r) for s, r in zip(sentences, rule_scores)])
-        z = self.text_matrix(sentences) @ self.text_weights
-        z += ((surface - self.surface_mean) / self.surface_scale * self.surface_gain) @ self.surface_weights
-        return 1.0 / (1.0 + np.exp(-(z + self.intercept)))
+        z = ((surface - self.surface_mean) / self.surface_scale * self.surface_gain) @ self.surface_weights
+        z += self.intercept
+        todo = np.arange(len(sentences))
+        if only_above is not None:
+            needed = math.log(only_above / (1 - only_above))
+            todo = np.flatnonzero(z + self.text_logit_high >= needed)
+            z = z + self.text_logit_mean
+            z[todo] -= self.text_logit_mean
+        if len(todo):
+            z[todo] += self.text_matrix([sentences[i] for i in todo]) @ self.text_weights
+        return 1.0 / (1.0 + np.exp(-z))
 
 
 @lru_cache(maxsize=1)

@@ -98,6 +98,8 @@ def fragments_after_period(text: str, rules: GarbleRules) -> list[Hit]:
 
 def unbalanced_quotes(text: str, rules: GarbleRules) -> list[Hit]:
     """A closing curly double quote with no opening one before it in the paragraph."""
+    if _CLOSE_Q not in text:
+        return []
     depth, hits = 0, []
     for i, ch in enumerate(text):
         if ch == _OPEN_Q:
@@ -133,12 +135,16 @@ def rule_score(text: str, rules: GarbleRules = GarbleRules()) -> float:
     return max((h.score for h in paragraph_hits(text, rules)), default=0.0)
 
 
-def score_sentences(sentences: list[str], rules: GarbleRules = GarbleRules()) -> list[tuple[float, list[str]]]:
-    """Garble score of each sentence alone, and the signals that fired (the benchmark's entry point)."""
+def score_sentences(sentences: list[str], rules: GarbleRules = GarbleRules(),
+                    flags_only: bool = False) -> list[tuple[float, list[str]]]:
+    """Garble score of each sentence alone, and the signals that fired (the benchmark's entry
+    point). ``flags_only`` (the pipeline) lets the model skip its costly part for sentences that
+    cannot reach its threshold: flags are the same, scores below the threshold approximate."""
     hits = [paragraph_hits(s, rules) for s in sentences]
     rule_scores = [max((h.score for h in hs), default=0.0) for hs in hits]
     model = load_model() if rules.use_fluency_model else None
-    probs = model.probabilities(sentences, rule_scores) if model else rule_scores
+    probs = (model.probabilities(sentences, rule_scores, model.threshold if flags_only else None)
+             if model else rule_scores)
     out = []
     for hs, p, r in zip(hits, probs, rule_scores):
         reasons = sorted({x for h in hs for x in h.reasons})
@@ -166,7 +172,7 @@ def _low_fluency_hits(blocks, rules: GarbleRules) -> dict[int, list[Hit]]:
                 where.append((i, s, e))
                 sentences.append(sentence)
     out: dict[int, list[Hit]] = {}
-    for (i, s, e), (score, reasons) in zip(where, score_sentences(sentences, rules)):
+    for (i, s, e), (score, reasons) in zip(where, score_sentences(sentences, rules, flags_only=True)):
         if "low_fluency" in reasons:
             out.setdefault(i, []).append(Hit(s, e, score, ["low_fluency"]))
     return out

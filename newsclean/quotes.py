@@ -65,7 +65,10 @@ def shingles(text: str, k: int = 5) -> frozenset[str]:
 
 
 def jaccard(a: frozenset, b: frozenset) -> float:
-    return len(a & b) / len(a | b) if a and b else 0.0
+    if not a or not b:
+        return 0.0
+    inter = len(a & b) if len(a) < len(b) else len(b & a)
+    return inter / (len(a) + len(b) - inter)
 
 
 def containment(part: frozenset, whole: frozenset) -> float:
@@ -87,19 +90,21 @@ def dedup_quotes(doc: Document, rules: QuoteRules = QuoteRules()) -> Document:
     earlier: list[tuple[int, frozenset]] = []  # (index in kept, shingles)
     removed: list[Removal] = []
     for block in doc.blocks:
-        text, cut = _drop_repeats(block.text, earlier, rules)
+        sh = shingles(block.text, rules.shingle)
+        text, cut = _drop_repeats(block.text, sh, earlier, rules)
         removed.extend(cut)
         if not text:
             continue
         if len(text.split()) >= rules.min_words:
-            earlier.append((len(kept), shingles(text, rules.shingle)))
+            earlier.append((len(kept), sh if not cut else shingles(text, rules.shingle)))
         kept.append(Block(text, block.kind, block.gap_before))
     if not removed:
         return doc
     return doc.with_changes(blocks=tuple(kept), removed=doc.removed + tuple(removed))
 
 
-def _drop_repeats(text: str, earlier: list[tuple[int, frozenset]], rules: QuoteRules) -> tuple[str, list[Removal]]:
+def _drop_repeats(text: str, sh: frozenset, earlier: list[tuple[int, frozenset]],
+                  rules: QuoteRules) -> tuple[str, list[Removal]]:
     """The paragraph without its repeated parts, and what was cut.
 
     A paragraph close to an earlier one as a whole (Jaccard) loses every unit except those
@@ -107,11 +112,10 @@ def _drop_repeats(text: str, earlier: list[tuple[int, frozenset]], rules: QuoteR
     """
     if not earlier or len(text.split()) < rules.min_words:
         return text, []
-    sh = shingles(text, rules.shingle)
     i, score = _best_match(sh, earlier, jaccard)
     units = quote_units(text)
     if i >= 0 and score >= rules.paragraph_jaccard and ends_sentence(text):
-        whole = dict(earlier)[i]
+        whole = next(other for j, other in earlier if j == i)
         new = [(s, e) for s, e in units
                if len(text[s:e].split()) >= rules.sentence_min_words
                and containment(shingles(text[s:e], rules.shingle), whole) < rules.new_unit_containment]

@@ -29,3 +29,20 @@ def test_flags_index_the_clean_text():
     out = flag_garbled(doc)
     [flag] = out.flags
     assert out.body[flag.start:flag.end] == flag.text == "demarcation and demarcation"
+
+
+def test_the_fluency_model_ranks_mangled_translation_above_fluent_news():
+    from newsclean.fluency import load_model
+
+    model = load_model()
+    assert model is not None, "newsclean/models/garble_fluency.npz must ship with the package"
+    fluent = ["The council voted on Tuesday to extend the programme for another year, the mayor said.",
+              "Shares in the company rose 4 per cent in early trading after it reported higher profits."]
+    mangled = ["After the hundred military destruction of goguryeo, the twelve kingdoms of goguryeo fled to okjo for a while.",
+               "Derogation from the treatment regime for treated treated materials that have been imported into the Union and imported into the Union."]
+    p = model.probabilities(fluent + mangled)
+    assert max(p[:2]) < min(p[2:])
+    # the pipeline's shortcut never changes a flag: same decision with and without it
+    full = model.probabilities(fluent + mangled) >= model.threshold
+    fast = model.probabilities(fluent + mangled, only_above=model.threshold) >= model.threshold
+    assert list(full) == list(fast)
