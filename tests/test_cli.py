@@ -44,3 +44,10 @@ def test_cleans_the_sample_corpus_and_rejects_what_it_cannot_read(raw_dir, tmp_p
 def test_bad_arguments_exit_2(tmp_path):
     assert runner.invoke(app, ["clean", str(tmp_path / "missing"), "--out", str(tmp_path / "o")]).exit_code == 2
     assert runner.invoke(app, ["clean", str(tmp_path), "--out", str(tmp_path / "o")]).exit_code == 2
+
+
+def test_explain_shows_each_block_decision(raw_dir):
+    result = runner.invoke(app, ["explain", str(raw_dir / "004_532e919b6eb4de28.txt"), "--reasons"])
+    assert result.exit_code == 0, result.output
+    assert "- advertisement/ad_slot" in result.output
+    assert "title='Putin hosts leaders of rivals Armenia, Azerbaijan, for talks'" in result.output
