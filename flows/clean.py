@@ -10,14 +10,16 @@ Serve it without a deployment:   python -m flows.clean --serve
 from __future__ import annotations
 
 import argparse
+from itertools import islice
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 
-from newsclean.io import OutputWriter, batched, discover
+from newsclean.io import REJECTS, OutputWriter, batched, discover, read_jsonl
 from newsclean.pipeline import BatchResult, clean_batch
-from newsclean.run import DEFAULT_BATCH_SIZE, quote_rows
+from newsclean.quotes import QuoteIndex
+from newsclean.run import DEFAULT_BATCH_SIZE
 
 
 @task(name="clean-batch", retries=1, retry_delay_seconds=2)
@@ -41,7 +43,7 @@ def summary_markdown(summary: dict, out_dir: str, rejects: list[dict]) -> str:
         "## Flags", "| kind | count |", "|---|---|", rows(summary["flags_by_kind"]), "",
         "| signal | count |", "|---|---|", rows(summary["flags_by_reason"]), "",
         "## Rejects", "| source | stage | reason |", "|---|---|---|",
-        "\n".join(f"| {r['source']} | {r['stage']} | {r['reason'][:120]} |" for r in rejects[:50]) or "| – | – | – |",
+        "\n".join(f"| {r['source']} | {r['stage']} | {r['reason'][:120]} |" for r in rejects) or "| – | – | – |",
     ]
     return "\n".join(lines)
 
@@ -56,29 +58,28 @@ def clean_flow(raw_paths: list[str] | None = None, out_dir: str = "clean",
     logger.info("%d files in %d batches of up to %d", len(files), len(batches), batch_size)
     futures = clean_batch_task.map(batches)
     writer = OutputWriter(out_dir)
-    rejects: list[dict] = []
+    quotes = QuoteIndex()
     try:
         for i, future in enumerate(futures, 1):
             result = future.result()
-            writer.write_batch(result)
-            rejects.extend(result.rejects)
+            for record in writer.write_batch(result):
+                quotes.add(record)
             logger.info("batch %d/%d: %d cleaned, %d rejected", i, len(batches),
                         len(result.records), len(result.rejects))
-        summary = writer.commit(quote_rows(writer.written)).as_dict()
+        summary = writer.commit(quotes.rows()).as_dict()
     except BaseException:
         writer.abort()
         raise
-    written_rejects = [r for r in _read_rejects(Path(out_dir))]
-    create_markdown_artifact(key="newsclean-run-summary", markdown=summary_markdown(summary, out_dir, written_rejects),
+    create_markdown_artifact(key="newsclean-run-summary",
+                             markdown=summary_markdown(summary, out_dir, _first_rejects(Path(out_dir))),
                              description=f"newsclean: {summary['documents']} cleaned, {summary['rejected']} rejected")
     return summary
 
 
-def _read_rejects(out_dir: Path) -> list[dict]:
-    from newsclean.io import REJECTS, read_jsonl
-
+def _first_rejects(out_dir: Path, limit: int = 50) -> list[dict]:
+    """The first rejects as written (validation failures included), for the artifact's table."""
     path = out_dir / REJECTS
-    return list(read_jsonl(path)) if path.exists() else []
+    return list(islice(read_jsonl(path), limit)) if path.exists() else []
 
 
 if __name__ == "__main__":

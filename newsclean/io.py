@@ -85,10 +85,10 @@ class OutputWriter:
         self.documents = _AtomicFile(self.out_dir / DOCUMENTS)
         self.rejects = _AtomicFile(self.out_dir / REJECTS)
         self.summary = RunSummary()
-        self.written: list[dict] = []
         self._seen_ids: dict[str, str] = {}
 
-    def write_batch(self, batch: BatchResult) -> None:
+    def write_batch(self, batch: BatchResult) -> list[dict]:
+        """Validate and write one batch; returns the records written (in order)."""
         self.summary.merge(batch.summary)
         fresh = []
         for record in batch.records:
@@ -111,7 +111,7 @@ class OutputWriter:
             self.documents.write_line(record)
         for r in batch.rejects:
             self.rejects.write_line(r)
-        self.written.extend(valid)
+        return valid
 
     def commit(self, quotes: list[dict] | None = None) -> RunSummary:
         """Move every output into place; returns the run summary."""

@@ -1,8 +1,9 @@
 """Run: clean many files in batches into an output folder, without Prefect.
 
 The plain-Python job behind ``newsclean clean``; the Prefect flow in ``flows/`` does the same
-steps with one task per batch. Cross-document state (the quote index) is built here, after the
-batches, in input order, so the output does not depend on how batches were scheduled.
+steps with one task per batch. Cross-document state (the quote index) is fed here as each batch is
+written, in input order, so the output does not depend on how batches were scheduled and no
+clean record is held in memory after it is written.
 """
 from __future__ import annotations
 
@@ -16,13 +17,6 @@ from .quotes import QuoteIndex
 DEFAULT_BATCH_SIZE = 50
 
 
-def quote_rows(records: Iterable[dict]) -> list[dict]:
-    index = QuoteIndex()
-    for record in records:
-        index.add(record)
-    return index.rows()
-
-
 def run_clean(paths: Iterable[str | Path], out_dir: str | Path, batch_size: int = DEFAULT_BATCH_SIZE,
               config: PipelineConfig = PipelineConfig(),
               on_batch: Callable[[BatchResult, int], None] | None = None) -> RunSummary:
@@ -32,13 +26,15 @@ def run_clean(paths: Iterable[str | Path], out_dir: str | Path, batch_size: int 
     """
     files = discover(paths)
     writer = OutputWriter(out_dir)
+    quotes = QuoteIndex()
     try:
         for batch in batched(files, batch_size):
             result = clean_batch(batch, config)
-            writer.write_batch(result)
+            for record in writer.write_batch(result):
+                quotes.add(record)
             if on_batch:
                 on_batch(result, len(batch))
-        return writer.commit(quote_rows(writer.written))
+        return writer.commit(quotes.rows())
     except BaseException:
         writer.abort()
         raise
