@@ -76,7 +76,13 @@ class _Line:
     date_only: bool
 
 
+#: furniture that says nothing about where the article is (a lone bullet, a zero-width space)
+NEUTRAL_FURNITURE = frozenset({"punctuation_only"})
+
+
 def _score(line: _Line, rules: BoilerplateRules) -> float:
+    if line.pattern is not None and line.pattern.rule in NEUTRAL_FURNITURE:
+        return 0.0
     if line.pattern is not None:
         return -rules.pattern_penalty * (2 if line.pattern.rule in SECTION_BREAKS else 1)
     if line.prose:

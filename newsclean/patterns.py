@@ -96,20 +96,23 @@ RULES: tuple[PatternRule, ...] = (
         r"Bloomberg|Xinhua|file( photo)?|photo|picture|pool|handout|supplied|courtesy[^()]*)\s*\)\s*\.?\s*$|"
         r"\(\s*" + _PERSON + r"\s*/\s*" + _ORG + r"\s*\)\s*\.?\s*$|"
         r"\b(AP|AFP) Photo\b|\bGetty Images\b|\bShutterstock\b|\biStock(photo)?\b|"
-        r"(^|[.!?”\"]\s*)" + _PERSON + r"\s*/\s*" + _ORG + r"(\s*/\s*" + _ORG + r")+\s*$"),
+        r"(^|[.!?”\"]\s*)" + _PERSON + r"\s*/\s*" + _ORG + r"(\s*/\s*" + _ORG + r")+\s*$|"
+        r"^" + _PERSON + r",\s*(?-i:AP|AFP|Reuters|Getty Images|EPA|Bloomberg|Xinhua|PA)\s*$"),
         60, "a caption ending in a photo credit ('… (Name/AP)', '… Name / EPA / Agency')"),
     PatternRule("credit_label", "image_caption", _rx(
         r"\b(photo|picture|image|photograph|illustration|video|graphic|footage)s?\s*(credit)?\s*(:|by\b|via\b|courtesy\b)\s*\S|"
-        r"\bcredit(s)?\s*(\.{2,}|…)\s*\S|^\W*(photo|image|picture)s?\W*$|[.!?]\s+credits?:\s*\S+(\s+\S+){0,4}\s*$"),
+        r"\bcredit(s)?\s*(\.{2,}|…)\s*\S|^\W*(photo|image|picture)s?\W*$|[.!?]\s+credits?:\s*\S+(\s+\S+){0,4}\s*$|"
+        r"(?<=[a-z.!?)])(?-i:Credit):\s*[\w.'’&/ -]{2,60}$|^\W*image (caption|copyright|source)\b"),
         60, "a photo-credit label ('Picture: PA', 'Image via X', 'Credit...', '… . Credit: Agency')"),
     PatternRule("caption_position", "image_caption", _rx(
         r"^(from |pictured,? )?(left|right|top|bottom|centre|center|above|below)( to right)?\s*[,:]|"
         r"\((left|right|centre|center|top|bottom|pictured|above|below|l-r|left to right|second (left|right))\)|"
-        r"^(pictured|photographed|seen here)\b|^in this\b.{0,40}\b(file )?(photo|image|picture|photograph)\b"),
+        r"^(pictured|photographed|seen here)\b|^in this\b.{0,40}\b(file )?(photo|image|picture|photograph)\b|"
+        r",\s(left|right|center|centre|second (from )?(left|right))(\s[\w-]+){0,3},\s"),
         45, "a caption that points at people in a photo ('From left, …', '… (right)')"),
     PatternRule("share_bar", "social_embed", _rx(
         r"^(?=.*[^\W\d])\W*((share|tweet|pin|pint|pinterest|email|e-mail|print|copy link|whatsapp|linkedin|facebook|twitter|"
-        r"reddit|telegram|messenger|flipboard|tumblr|pocket|vk|weibo|wechat|line|sms|google\+?|x|"
+        r"reddit|telegram|messenger|flipboard|tumblr|pocket|buffer|vk|weibo|wechat|line|sms|google\+?|x|shares?|"
         r"compartilhar|compartir|partager|teilen|condividi|baixar|imprimir|drucken|imprimer|stampa|"
         r"\d+)( (this|on|via|entry|article|story)( \w+)?)?\W*)+$|"
         r"^\W*(follow (us|@\w+)|like us on|find us on|join us on)\b|^\W*click to (share|email|print)\b|"
@@ -175,6 +178,11 @@ RULES: tuple[PatternRule, ...] = (
         r"^\W*\d+\s*(/|of)\s*\d+\W*$|^\W*(back to gallery|view gallery|open gallery|(next|previous|prev) "
         r"(image|photo|slide|picture)|enlarge (this )?(image|photo)|expand)\W*$"),
         6, "photo-gallery controls ('1 / 13', 'Back to Gallery')"),
+    PatternRule("dated_line", "dateline", _rx(
+        r"\b(updated|published|posted|last modified)\s*:?\s*(on\s+)?(\d{1,2}\s+[a-z]{3,9}\.?,?\s+\d{4}|[a-z]{3,9}\.?\s+\d{1,2},?\s+\d{4}|\d{4}-\d{2}-\d{2})"),
+        20, "a line stating when the page was published or updated"),
+    PatternRule("punctuation_only", "navigation", _rx(r"^[^\w]+$"), 3,
+                "a line with no word at all (a lone bullet, separator or icon)"),
     PatternRule("relative_time", "navigation", _rx(
         r"^\W*(\d+\s*(s|m|h|d|w|min|mins|minutes?|hrs?|hours?|days?|weeks?|months?)\s+ago|just now|"
         r"(updated|posted|published)?\s*\d+\s*(minutes?|hours?|days?)\s+ago)\W*$"),
