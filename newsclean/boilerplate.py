@@ -149,6 +149,11 @@ def _extend_over_data_list(lines: list[_Line], end: int, limit: int, rules: Boil
     return end
 
 
+def _section_break_follows(lines: list[_Line], end: int, limit: int, window: int = 2) -> bool:
+    """A related-links, newsletter, share or comments box starts right after ``end``."""
+    return any(ln.pattern is not None and ln.pattern.rule in SECTION_BREAKS for ln in lines[end:min(limit, end + window)])
+
+
 def _comment_thread_start(lines: list[_Line], rules: BoilerplateRules) -> int:
     """Index of the first comment marker that follows some article prose and is followed by at
     least ``comment_authors_min`` author lines ('name says:') within ``comment_window`` blocks;
@@ -216,10 +221,14 @@ def classify_boilerplate(doc: Document, rules: BoilerplateRules = BoilerplateRul
                            is_date_line(b.text)))
     thread = _comment_thread_start(lines, rules)
     start, end = main_run([_score(ln, rules) for ln in lines[:thread]])
-    if end == 0 or doc.format == "html":
-        # no running prose at all, or an HTML extractor already chose the main content by the
-        # page's structure: trust only the lexical families
+    if end == 0:  # no running prose at all: trust only the lexical families
         start, end = 0, thread
+    elif doc.format == "html":
+        # the HTML extractor already chose the main content by the page's structure: keep its
+        # head, and cut its tail only where a section break (a 'Related' or newsletter box)
+        # ends the main prose run
+        start = 0
+        end = end if _section_break_follows(lines, end, thread) else thread
     end = _extend_over_data_list(lines, end, thread, rules)
     in_headline_run = _headline_runs(lines, start, end, rules) | _related_box_links(lines, start, end, rules)
 
