@@ -22,6 +22,14 @@ sys.path.insert(0, str(ROOT))
 DEFAULT = ROOT.parent / "shared" / "bench" / "extraction" / "dev"
 
 
+def clear_caches() -> None:
+    from newsclean import fluency, garble, patterns, signals
+
+    for cached in (patterns.first_matching_rule, signals.guess_language_by_stopwords, signals.parse_date,
+                   fluency._zipf, garble._zipf):
+        cached.cache_clear()
+
+
 def main() -> None:
     from newsclean.pipeline import PipelineConfig, ingest_document, stages
 
@@ -35,6 +43,7 @@ def main() -> None:
     times: dict[str, list[float]] = defaultdict(list)
     garble_per_5kb: list[float] = []
     for rep in range(a.repeat + 1):
+        clear_caches()
         for raw, name in raws:
             t = time.perf_counter()
             doc = ingest_document(raw, name)

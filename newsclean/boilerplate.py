@@ -217,7 +217,7 @@ def classify_boilerplate(doc: Document, rules: BoilerplateRules = BoilerplateRul
     for b in doc.blocks:
         n = word_count(b.text)
         lines.append(_Line(b, n, is_prose(b.text, language, rules.prose_min_words,
-                                          rules.prose_min_stopword_share), first_matching_rule(b.text, n),
+                                          rules.prose_min_stopword_share, n), first_matching_rule(b.text, n),
                            is_date_line(b.text)))
     thread = _comment_thread_start(lines, rules)
     start, end = main_run([_score(ln, rules) for ln in lines[:thread]])

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from .patterns import first_matching_rule
+from .patterns import RULES_BY_NAME, first_matching_rule
 from .record import HEADING, LIST_ITEM, Block, Document, Removal
 from .signals import (MONTHS, URL_ANYWHERE, WEEKDAYS, ends_sentence, guess_language_by_stopwords, is_date_line,
                       is_prose, is_url_line, parse_date, word_count)
@@ -175,9 +175,9 @@ def extract_metadata(doc: Document, rules: MetadataRules = MetadataRules()) -> D
             where = "head" if i < head_end else "tail" if i >= tail_start else "body"
             taken[i] = Removal("byline", blocks[i].text, f"'By …' line in the page {where}", "byline")
 
+    source_label = RULES_BY_NAME["source_label"]
     for i in range(len(blocks)):
-        rule = first_matching_rule(blocks[i].text, word_count(blocks[i].text))
-        if rule is None or rule.rule != "source_label":
+        if not source_label.matches(blocks[i].text, word_count(blocks[i].text)):
             continue
         taken[i] = Removal("source_footer", blocks[i].text, "label of the original-URL footer", "source_label")
         url_match = URL_ANYWHERE.search(blocks[i].text)

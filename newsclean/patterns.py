@@ -25,9 +25,16 @@ class PatternRule:
     #: a second cue the line must also carry when it has more than ``bare_words`` words
     also: re.Pattern | None = None
     bare_words: int = 8
+    #: lower-case fragments of which the line must hold one before the pattern is tried (speed:
+    #: most lines hold none); every alternative of the pattern needs one of them
+    hints: tuple[str, ...] = ()
 
-    def matches(self, text: str, n_words: int) -> bool:
-        if n_words > self.max_words or not self.pattern.search(text):
+    def matches(self, text: str, n_words: int, lowered: str | None = None) -> bool:
+        if n_words > self.max_words:
+            return False
+        if self.hints and not any(h in (lowered or text.lower()) for h in self.hints):
+            return False
+        if not self.pattern.search(text):
             return False
         return self.also is None or n_words <= self.bare_words or bool(self.also.search(text))
 
@@ -61,7 +68,9 @@ RULES: tuple[PatternRule, ...] = (
         r"\bconsider (becoming|joining|supporting|donating|subscribing|a (small )?(gift|donation))\b|"
         r"\binterested in (directly )?(assisting|supporting|helping)\b|"
         r"\b(join|subscribe|support us) (us )?(today|now)\b|\bunterstützen sie\b|\bfaites un don\b|\bhaz una donación\b"),
-        60, "a membership, donation or subscription appeal", _ADDRESSES_READER),
+        60, "a membership, donation or subscription appeal", _ADDRESSES_READER,
+        hints=("member", "supporter", "patron", "friend", "support", "donat", "give", "contribut", "fundrais",
+               "chip in", "gift", "consider", "interested", "join", "subscrib", "unterstützen", "don")),
     PatternRule("newsletter_box", "newsletter_signup", _rx(
         r"\bnewsletters?\b|\byour inbox\b|\bthanks? (you )?for (signing up|subscribing)\b|"
         r"\berror processing your subscription\b|\bsign up (for|to) (our|the|a)\b|\bsubscribe to (our|the)\b|"
@@ -90,7 +99,9 @@ RULES: tuple[PatternRule, ...] = (
         r"pic\.twitter\.com/|\bt\.co/\w|^\W*embed\W*$|^—.{0,80}\(@\w+\)|instagram\.com/(p|reel)/|"
         r"\ba post shared by\b|\bview this post on (instagram|facebook|x)\b|tiktok\.com/@|"
         r"youtube\.com/(watch|embed)|youtu\.be/|\bfacebook\.com/[^\s]+/(posts|videos)/"),
-        80, "an embedded social-media post or its attribution line"),
+        80, "an embedded social-media post or its attribution line",
+        hints=("pic.twitter", "t.co/", "embed", "—", "instagram", "a post shared", "view this post", "tiktok",
+               "youtube", "youtu.be", "facebook.com")),
     PatternRule("credit_in_parens", "image_caption", _rx(
         r"\(\s*(?:[^()]{0,60}/\s*)?(?:AP|AFP|Reuters|Getty( Images)?|EPA|PA( Wire| Media)?|Shutterstock|"
         r"Bloomberg|Xinhua|file( photo)?|photo|picture|pool|handout|supplied|courtesy[^()]*)\s*\)\s*\.?\s*$|"
@@ -103,7 +114,8 @@ RULES: tuple[PatternRule, ...] = (
         r"\b(photo|picture|image|photograph|illustration|video|graphic|footage)s?\s*(credit)?\s*(:|by\b|via\b|courtesy\b)\s*\S|"
         r"\bcredit(s)?\s*(\.{2,}|…)\s*\S|^\W*(photo|image|picture)s?\W*$|[.!?]\s+credits?:\s*\S+(\s+\S+){0,4}\s*$|"
         r"(?<=[a-z.!?)])(?-i:Credit):\s*[\w.'’&/ -]{2,60}$|^\W*image (caption|copyright|source)\b"),
-        60, "a photo-credit label ('Picture: PA', 'Image via X', 'Credit...', '… . Credit: Agency')"),
+        60, "a photo-credit label ('Picture: PA', 'Image via X', 'Credit...', '… . Credit: Agency')",
+        hints=("photo", "picture", "image", "illustration", "video", "graphic", "footage", "credit")),
     PatternRule("caption_position", "image_caption", _rx(
         r"^(from |pictured,? )?(left|right|top|bottom|centre|center|above|below)( to right)?\s*[,:]|"
         r"\((left|right|centre|center|top|bottom|pictured|above|below|l-r|left to right|second (left|right))\)|"
@@ -126,13 +138,17 @@ RULES: tuple[PatternRule, ...] = (
         r"\bno part (of this \w+ )?may be reproduced\b|\breproduction\b.{0,30}\bprohibited\b|"
         r"\bcomment(ing)? (policy|guidelines)\b|\bcommunity (guidelines|standards)\b|"
         r"\btous droits réservés\b|\balle rechte vorbehalten\b|\btodos los derechos reservados\b"),
-        40, "a copyright, legal, cookie or comment-policy notice"),
+        40, "a copyright, legal, cookie or comment-policy notice",
+        hints=("rights reserved", "©", "ⓒ", "(c)", "copyright", "dmca", "terms", "privacy", "cookie", "may not be",
+               "no part", "reproduc", "comment", "community", "droits", "rechte", "derechos")),
     PatternRule("cookie_notice", "legal_footer", _rx(
         r"\bcookies?\b.{0,200}\b(website|browser|consent|opt[- ]?out|accept|necessary|experience|third[- ]party|"
         r"analytics|preferences|privacy|tracking|personali[sz]e)|\b(website|site|we) uses? cookies\b|"
         r"^\W*(accept( all)?|reject( all)?|manage (cookies|preferences|options)|cookie settings|privacy overview|"
         r"necessary|non-necessary|always enabled|functional|performance|analytics|advertisement)\W*$"),
-        150, "a cookie-consent banner or privacy-settings text"),
+        150, "a cookie-consent banner or privacy-settings text",
+        hints=("cookie", "accept", "reject", "manage", "privacy", "necessary", "enabled", "functional",
+               "performance", "analytics", "advertisement")),
     PatternRule("comment_author", "comments", _rx(
         r"^\W*[\w.@' -]{2,40}?\s+(says|said|wrote|writes|commented|replied)\s*:\s*$|"
         r"^\W*\d+\s+(comments?|responses|replies) to\b|\b\d+\s+comments\b.{0,20}\bfeed for comments\b"),
@@ -146,7 +162,9 @@ RULES: tuple[PatternRule, ...] = (
         r"^\W*(source|sources)\s*:\s*[\w .,&'’-]{2,60}$|"
         r"\b(additional )?(reporting|writing|editing) by\b.{0,80}\b(editing|reporting|writing) by\b|"
         r"^\W*(additional reporting|editing|reporting) by\b|\bcontributed to this report\b"),
-        60, "a 'Credit: site.com' or 'Source: <url>' line crediting another outlet"),
+        60, "a 'Credit: site.com' or 'Source: <url>' line crediting another outlet",
+        hints=("credit", "source", "via", "h/t", "hat tip", "courtesy", "reporting", "writing", "editing",
+               "contributed")),
     PatternRule("source_label", "source_footer", _rx(
         r"^\W*(original (url|link|article|source|story)|source (url|link)|originally (published|appeared)|"
         r"this (article|story|post) (was )?(originally|first) (published|appeared)|read the original( article)?|"
@@ -163,7 +181,8 @@ RULES: tuple[PatternRule, ...] = (
         r"\bhave a (news |story )?tip\b|\breach (the )?(reporters?|writers?|authors?|columnists?) (on|at|via)\b|\b(may|can) be reached at\b|\bfollow (him|her|them|me) on\b|"
         r"\b(e-?mail|contact) (him|her|them|the author|the writer|the reporter) at\b|"
         r"^\W*[\w.+-]+@[\w-]+\.[\w.]+\W*$"),
-        40, "a reporter's contact or follow line ('X may be reached at …', 'Follow her on Twitter')"),
+        40, "a reporter's contact or follow line ('X may be reached at …', 'Follow her on Twitter')",
+        hints=("tip", "reach", "follow", "mail", "contact", "@")),
     PatternRule("call_to_action", "advertisement", _rx(
         r"\b(download|get|install) (the|our) (free )?app\b|\bavailable on the app store\b|"
         r"\bstart (your|a) free trial\b|\bsubscriptions? (service|plan|offer)\b|\bfor as little as\b|"
@@ -205,7 +224,8 @@ RULES_BY_NAME = {r.rule: r for r in RULES}
 @lru_cache(maxsize=65536)
 def first_matching_rule(text: str, n_words: int) -> PatternRule | None:
     """The first pattern family a line belongs to, or None (cached: stages ask about the same lines)."""
+    lowered = text.lower()
     for rule in RULES:
-        if rule.matches(text, n_words):
+        if rule.matches(text, n_words, lowered):
             return rule
     return None

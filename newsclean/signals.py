@@ -66,9 +66,10 @@ def words(text: str) -> list[str]:
 
 def word_count(text: str) -> int:
     """Words, counting two CJK characters as one word (those scripts do not use spaces)."""
-    cjk = len(CJK.findall(text))
     n = len(WORD.findall(text))
-    return n + cjk // 2 if cjk else n
+    if not CJK.search(text):
+        return n
+    return n + len(CJK.findall(text)) // 2
 
 
 def ends_sentence(text: str) -> bool:
@@ -86,6 +87,7 @@ def stopword_ratio(text: str, language: str) -> float | None:
     return sum(1 for w in ws if w.lower() in stop) / len(ws)
 
 
+@lru_cache(maxsize=256)
 def guess_language_by_stopwords(text: str, min_share: float = 0.08) -> str | None:
     """Cheap language guess: the stopword list that covers most words, if any covers enough."""
     ws = [w.lower() for w in words(text[:20000])]
@@ -155,13 +157,14 @@ def parse_date(text: str) -> str | None:
     return dt.strftime("%Y-%m-%dT%H:%M" if has_time else "%Y-%m-%d")
 
 
-def is_prose(text: str, language: str | None, min_words: int = 8, min_stopword_share: float = 0.15) -> bool:
+def is_prose(text: str, language: str | None, min_words: int = 8, min_stopword_share: float = 0.15,
+             n_words: int | None = None) -> bool:
     """Running prose: a sentence-shaped line of some length whose words include the
     language's function words (menus, headlines and captions mostly lack them)."""
-    n = word_count(text)
+    n = word_count(text) if n_words is None else n_words
     if n < min_words or is_url_line(text):
         return False
-    cjk = len(CJK.findall(text)) > len(text) / 3
+    cjk = CJK.search(text) is not None and len(CJK.findall(text)) > len(text) / 3
     if not ends_sentence(text) and (n < 20 or cjk):  # CJK lines are long without being sentences
         return False
     ratio = stopword_ratio(text, language) if language else None
