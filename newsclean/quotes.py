@@ -26,9 +26,10 @@ _SPACE = re.compile(r"\s+")
 _QUOTE_SPAN = re.compile(r"“([^”]{20,}?)”|\"([^\"]{20,}?)\"|«([^»]{20,}?)»|‘([^’]{40,}?)’(?!\w)")
 _REPORTING = ("said|says|added|told|stated|noted|stressed|emphasi[sz]ed|explained|declared|remarked|"
               "announced|insisted|argued|warned|replied|wrote|continued|according to")
-_SPEAKER_AFTER = re.compile(r"^[\s,’”\"]*(?:(?:" + _REPORTING + r")\s+(?:the\s+)?(?P<a>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})"
-                            r"|(?P<b>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})\s+(?:" + _REPORTING + r"))")
-_SPEAKER_BEFORE = re.compile(r"(?P<s>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})\s+(?:" + _REPORTING + r")\b[^.“\"]{0,60}[:,]?\s*$")
+_NAME = r"[A-Z][\w'’-]*(?:[ \u00a0](?:[A-Z][\w'’-]*|[A-Z]\.))*"
+_SPEAKER_AFTER = re.compile(r"^[ ,’”\"]*(?:(?:" + _REPORTING + r")[ \u00a0]+(?P<a>(?:the[ \u00a0]+[\w'’-]+(?:[ \u00a0][\w'’-]+){0,2})|"
+                            + _NAME + r")|(?P<b>" + _NAME + r")[ \u00a0]+(?:" + _REPORTING + r"))")
+_SPEAKER_BEFORE = re.compile(r"(?P<s>" + _NAME + r")[ \u00a0]+(?:" + _REPORTING + r")\b[^.“\"\n]{0,60}[:,]?[ ]*$")
 _PRONOUNS = {"He", "She", "They", "It", "We", "I", "The", "This", "That"}
 
 
@@ -177,11 +178,13 @@ def find_quotes(text: str, min_words: int = 6) -> list[tuple[int, int, str, str 
         if len(quote.split()) < min_words:
             continue
         speaker = None
-        after = _SPEAKER_AFTER.match(text[m.end(): m.end() + 80])
+        paragraph_end = text.find("\n", m.end())
+        after = _SPEAKER_AFTER.match(text[m.end(): min(m.end() + 80, paragraph_end if paragraph_end >= 0 else len(text))])
         if after:
             speaker = after.group("a") or after.group("b")
         else:
-            before = _SPEAKER_BEFORE.search(text[max(0, m.start() - 120): m.start()])
+            window = text[max(0, m.start() - 120): m.start()].rsplit("\n", 1)[-1]
+            before = _SPEAKER_BEFORE.search(window)
             speaker = before.group("s") if before else None
         if speaker in _PRONOUNS:
             speaker = None
@@ -193,20 +196,29 @@ def find_quotes(text: str, min_words: int = 6) -> list[tuple[int, int, str, str 
 class QuoteIndex:
     """Quotes of every clean document, linked when they are the same statement.
 
+    Each quote is kept as a 64-value MinHash of its character 5-grams (512 bytes, whatever the
+    corpus size) in a MinHash LSH index (datasketch) tuned low enough (Jaccard 0.15) to also
+    surface a short quote inside a longer one; candidates are confirmed on the MinHash estimate:
+    Jaccard >= ``same_jaccard`` or one inside the other >= ``same_containment``.
+
     Cross-document state lives here and is passed in explicitly (never a module global), so
     reruns and parallel batches stay deterministic: add records in a fixed order.
     """
 
-    threshold: float = 0.3
+    same_jaccard: float = 0.3
+    same_containment: float = 0.6
+    #: quotes shorter than this are listed but never linked (their MinHash estimates are noisy)
+    link_min_words: int = 8
+    lsh_threshold: float = 0.15
     num_perm: int = 64
     quotes: list[dict] = field(default_factory=list)
     _lsh: object = None
-    _shingles: list[frozenset] = field(default_factory=list)
+    _signatures: list = field(default_factory=list)
 
     def __post_init__(self) -> None:
         from datasketch import MinHashLSH
 
-        self._lsh = MinHashLSH(threshold=self.threshold, num_perm=self.num_perm)
+        self._lsh = MinHashLSH(threshold=self.lsh_threshold, num_perm=self.num_perm)
 
     def _minhash(self, sh: frozenset):
         from datasketch import MinHash
@@ -215,21 +227,29 @@ class QuoteIndex:
         mh.update_batch([s.encode("utf-8") for s in sh])
         return mh
 
+    def _same_statement(self, mh, size: int, other: int) -> bool:
+        other_mh, other_size = self._signatures[other]
+        j = mh.jaccard(other_mh)
+        if j >= self.same_jaccard:
+            return True
+        overlap = j * (size + other_size) / (1 + j)  # |A & B| from Jaccard and the set sizes
+        return overlap / min(size, other_size) >= self.same_containment
+
     def add(self, record: dict) -> None:
         for start, end, quote, speaker in find_quotes(record["text"]):
             sh = shingles(quote)
             if not sh:
                 continue
-            key = str(len(self.quotes))
+            key = len(self.quotes)
             mh = self._minhash(sh)
-            same = [int(k) for k in self._lsh.query(mh)]
-            same = [k for k in same if jaccard(sh, self._shingles[k]) >= self.threshold
-                    or containment(sh, self._shingles[k]) >= 0.6 or containment(self._shingles[k], sh) >= 0.6]
-            self._lsh.insert(key, mh)
-            self._shingles.append(sh)
+            linkable = len(quote.split()) >= self.link_min_words
+            same = sorted(int(k) for k in self._lsh.query(mh) if self._same_statement(mh, len(sh), int(k))) \
+                if linkable else []
+            if linkable:
+                self._lsh.insert(str(key), mh)
+            self._signatures.append((mh, len(sh)))
             self.quotes.append({"quote_id": f"q{key}", "document": record["id"], "source": record["source"],
-                                "start": start, "end": end, "text": record["text"][start:end],
-                                "quote": quote, "speaker": speaker, "same_as": sorted(same)})
+                                "start": start, "end": end, "quote": quote, "speaker": speaker, "same_as": same})
 
     def rows(self) -> list[dict]:
         """One row per statement: its first wording, speaker, every occurrence and variant."""
