@@ -55,6 +55,8 @@ class BoilerplateRules:
     data_list_min: int = 4
     #: ... after at most this many introducing blocks
     data_list_intro: int = 2
+    #: longest list a colon-ended last paragraph may introduce, in blocks
+    introduced_list_max: int = 60
     #: prose words that must come before a comment-thread marker for it to end the article
     article_min_words_before_comments: int = 50
     #: a comment thread shows this many author lines within this many blocks of its first marker
@@ -154,6 +156,18 @@ def _section_break_follows(lines: list[_Line], end: int, limit: int, window: int
     return any(ln.pattern is not None and ln.pattern.rule in SECTION_BREAKS for ln in lines[end:min(limit, end + window)])
 
 
+def _extend_over_introduced_list(lines: list[_Line], end: int, limit: int, rules: BoilerplateRules) -> int:
+    """An article whose last paragraph ends with a colon ('… the offers not to miss:') goes on
+    with what it introduces: the run extends over the blocks that follow, up to the first
+    furniture block (at most ``introduced_list_max`` blocks)."""
+    if end == 0 or not lines[end - 1].block.text.rstrip().endswith(":"):
+        return end
+    j = end
+    while j < limit and j - end < rules.introduced_list_max and lines[j].pattern is None:
+        j += 1
+    return j
+
+
 def _comment_thread_start(lines: list[_Line], rules: BoilerplateRules) -> int:
     """Index of the first comment marker that follows some article prose and is followed by at
     least ``comment_authors_min`` author lines ('name says:') within ``comment_window`` blocks;
@@ -230,6 +244,7 @@ def classify_boilerplate(doc: Document, rules: BoilerplateRules = BoilerplateRul
         start = 0
         end = end if _section_break_follows(lines, end, thread) else thread
     end = _extend_over_data_list(lines, end, thread, rules)
+    end = _extend_over_introduced_list(lines, end, thread, rules)
     in_headline_run = _headline_runs(lines, start, end, rules) | _related_box_links(lines, start, end, rules)
 
     embedded = _inside_embeds(lines)

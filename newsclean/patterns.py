@@ -161,10 +161,11 @@ RULES: tuple[PatternRule, ...] = (
         r"^\W*(credit|credits|source|sources|via|h/t|hat tip|courtesy of)\s*:\s*(\S+\.\w{2,}\b|<?https?://)|"
         r"^\W*(source|sources)\s*:\s*[\w .,&'’-]{2,60}$|"
         r"\b(additional )?(reporting|writing|editing) by\b.{0,80}\b(editing|reporting|writing) by\b|"
-        r"^\W*(additional reporting|editing|reporting) by\b|\bcontributed to this report\b"),
+        r"^\W*(additional reporting|editing|reporting) by\b|\bcontributed to this report\b|"
+        r"^\W*(researched|edited|reported|compiled|fact[- ]checked|produced|photographed|illustrated) by\s*:"),
         60, "a 'Credit: site.com' or 'Source: <url>' line crediting another outlet",
         hints=("credit", "source", "via", "h/t", "hat tip", "courtesy", "reporting", "writing", "editing",
-               "contributed")),
+               "contributed", " by")),
     PatternRule("source_label", "source_footer", _rx(
         r"^\W*(original (url|link|article|source|story)|source (url|link)|originally (published|appeared)|"
         r"this (article|story|post) (was )?(originally|first) (published|appeared)|read the original( article)?|"
@@ -190,7 +191,7 @@ RULES: tuple[PatternRule, ...] = (
         r"\blimited[- ]time offer\b"),
         25, "a promotional call to action ('… by clicking here', 'Download our app')"),
     PatternRule("taxonomy_line", "navigation", _rx(
-        r"^\W*(tags?|topics?|categor(y|ies|ia|ias)|filed under|posted in|keywords|themen|schlagworte|"
+        r"^\W*(tags?|topics?|subjects?|categor(y|ies|ia|ias)|filed under|posted in|keywords|themen|schlagworte|"
         r"etiquetas|mots-clés|argomenti|タグ|标签)\s*[:：]"),
         40, "a tags, topics or category line"),
     PatternRule("gallery_control", "image_caption", _rx(
