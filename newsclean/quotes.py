@@ -96,7 +96,8 @@ def dedup_quotes(doc: Document, rules: QuoteRules = QuoteRules()) -> Document:
         removed.extend(cut)
         if not text:
             continue
-        if len(text.split()) >= rules.min_words:
+        headline = not kept and not ends_sentence(text)  # an opening headline is restated, not quoted
+        if len(text.split()) >= rules.min_words and not headline:
             earlier.append((len(kept), sh if not cut else shingles(text, rules.shingle)))
         kept.append(Block(text, block.kind, block.gap_before))
     if not removed:
@@ -128,7 +129,7 @@ def _drop_repeats(text: str, sh: frozenset, earlier: list[tuple[int, frozenset]]
     for s, e in units:
         unit = text[s:e]
         # a repeat is a statement: a sentence or a quotation, not a heading or a label
-        statement = ends_sentence(unit) or bool(_ANY_QUOTE.search(unit))
+        statement = ends_sentence(unit)
         if statement and len(unit.split()) >= rules.sentence_min_words:
             j, c = _best_match(shingles(_quoted_core(unit, rules), rules.shingle), earlier, containment)
             if j >= 0 and c >= rules.sentence_containment:
