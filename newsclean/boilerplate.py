@@ -10,10 +10,16 @@ Two kinds of evidence, each a named rule counted in the run summary:
   the highest total (maximum-subarray, as in Kadane 1984; the idea of scoring lines by text
   density and stopwords follows jusText, Pomikálek 2011, and CETR, Weninger 2010). Blocks before
   that run are navigation; after it, related-headline lists and footers.
+* the run goes on over a **closing list**: a data list (lines opening with a date or number)
+  or whatever a colon-ended last paragraph introduces, up to the first furniture block.
 * a **comment thread** (its first marker after some article prose) ends the article.
 * a block enclosed by **social-embed markers** is the embedded post's text.
 * inside the run, a **run of short title-case lines** (a menu or headline list dropped into the
   page) goes too, and so do the non-prose lines under a 'Most read' / 'Related' header.
+
+On HTML, trafilatura has already chosen the main content from the page's structure: only the
+lexical families apply, and the tail is cut after the main run only where a related, newsletter,
+share or comments box follows it.
 
 Every removal keeps its category and a reason a person can read.
 """
@@ -24,8 +30,8 @@ from dataclasses import dataclass
 
 from .patterns import PatternRule, first_matching_rule
 from .record import HEADING, Block, Document, Removal
-from .signals import (MONTHS, STOPWORDS, ends_sentence, is_date_line, guess_language_by_stopwords, is_prose, title_case_share,
-                      word_count)
+from .signals import (MONTHS, STOPWORDS, ends_sentence, guess_language_by_stopwords, is_date_line, is_prose,
+                      title_case_share, word_count)
 
 #: pattern families that mark the end of the article when they stand after it
 SECTION_BREAKS = frozenset({"related_header", "comments_box", "newsletter_box", "share_bar", "comment_author",
