@@ -56,12 +56,12 @@ def clean_flow(raw_paths: list[str] | None = None, out_dir: str = "clean",
     files = discover(raw_paths or ["raw"])
     batches = batched(files, batch_size)
     logger.info("%d files in %d batches of up to %d", len(files), len(batches), batch_size)
-    futures = clean_batch_task.map(batches)
+    pending = list(clean_batch_task.map(batches))
     writer = OutputWriter(out_dir)
     quotes = QuoteIndex()
     try:
-        for i, future in enumerate(futures, 1):
-            result = future.result()
+        for i in range(1, len(batches) + 1):
+            result = pending.pop(0).result()  # drop each batch once written: memory stays flat
             for record in writer.write_batch(result):
                 quotes.add(record)
             logger.info("batch %d/%d: %d cleaned, %d rejected", i, len(batches),
