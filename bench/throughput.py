@@ -5,9 +5,10 @@
 
 The corpus is the text dumps (*.txt) of SOURCE, repeated (each copy made unique by one line, so
 nothing is rejected as a duplicate) until it holds --docs documents. It is written to a temporary
-folder and cleaned twice: by the plain runner (what `newsclean clean` does) and by the Prefect
-flow under Prefect's temporary test server. Peak memory is the process's maximum resident set
-size (ru_maxrss), measured in a fresh subprocess for each mode.
+folder and cleaned three times: by the plain runner (what `newsclean clean` does), by the same
+runner with one process per core ("workers", `newsclean clean -j N`), and by the Prefect flow
+under Prefect's temporary test server. Peak memory is the process's maximum resident set size
+(ru_maxrss), measured in a fresh subprocess for each mode (for "workers", the parent's only).
 """
 from __future__ import annotations
 
@@ -26,9 +27,10 @@ CHILD = r"""
 import json, resource, sys, time
 mode, src, out = sys.argv[1:4]
 t = time.perf_counter()
-if mode == "plain":
+if mode in ("plain", "workers"):
+    import os
     from newsclean import run_clean
-    summary = run_clean([src], out).as_dict()
+    summary = run_clean([src], out, workers=1 if mode == "plain" else (os.cpu_count() or 1)).as_dict()
 else:
     from prefect.testing.utilities import prefect_test_harness
     from flows.clean import clean_flow
@@ -72,7 +74,7 @@ def main() -> None:
         src.mkdir()
         size = build_corpus(a.source, a.docs, src)
         print(f"corpus: {a.docs} documents, {size / 1e6:.1f} MB (text dumps of {a.source})")
-        modes = ["plain"] + ([] if a.no_prefect else ["prefect"])
+        modes = ["plain", "workers"] + ([] if a.no_prefect else ["prefect"])
         print(f"{'mode':8s} {'docs/s':>8s} {'MB/s':>6s} {'seconds':>8s} {'peak MB':>8s} {'cleaned':>8s} {'rejected':>8s}")
         for mode in modes:
             r = run(mode, src, Path(tmp) / f"out-{mode}")

@@ -72,6 +72,8 @@ def _use_prefect(flag: Optional[bool]) -> bool:
 
   newsclean clean a.html b.txt.gz --out /tmp/out   [dim]# single files[/dim]
 
+  newsclean clean big-corpus/ --out clean -j 4      [dim]# 4 processes[/dim]
+
   PREFECT_API_URL=http://127.0.0.1:4200/api newsclean clean raw --out clean   [dim]# shows up in the Prefect UI[/dim]
 
 [bold]Output[/bold] (in --out): documents.jsonl (one clean record per article), rejects.jsonl (files that
@@ -89,6 +91,8 @@ def clean(
                                    help="Files per batch (one Prefect task per batch)."),
     prefect: Optional[bool] = typer.Option(None, "--prefect/--no-prefect",
                                            help="Run as a Prefect flow. Default: only when PREFECT_API_URL is set."),
+    workers: int = typer.Option(1, "--workers", "-j", min=1,
+                                help="Processes cleaning batches in parallel (plain runs; same output)."),
     fail_on_reject: bool = typer.Option(False, "--fail-on-reject", help="Exit 3 if any file was rejected."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary table."),
 ) -> None:
@@ -109,7 +113,7 @@ def clean(
             summary = RunSummary.from_dict(
                 clean_flow(raw_paths=[str(p) for p in paths], out_dir=str(out), batch_size=batch_size))
         else:
-            summary = _run_plain(paths, out, batch_size, total, show=not quiet and sys.stderr.isatty())
+            summary = _run_plain(paths, out, batch_size, total, workers, show=not quiet and sys.stderr.isatty())
     except KeyboardInterrupt:
         err.print("[yellow]interrupted: previous output left untouched[/yellow]")
         raise typer.Exit(130)
@@ -122,13 +126,13 @@ def clean(
         raise typer.Exit(EXIT_REJECTS)
 
 
-def _run_plain(paths: list[Path], out: Path, batch_size: int, total: int, show: bool) -> RunSummary:
+def _run_plain(paths: list[Path], out: Path, batch_size: int, total: int, workers: int, show: bool) -> RunSummary:
     if not show:
-        return run_clean(paths, out, batch_size)
+        return run_clean(paths, out, batch_size, workers=workers)
     columns = (TextColumn("cleaning"), BarColumn(), MofNCompleteColumn(), TextColumn("files"), TimeRemainingColumn())
     with Progress(*columns, console=err, transient=True) as progress:
         task = progress.add_task("clean", total=total)
-        return run_clean(paths, out, batch_size, on_batch=lambda _r, n: progress.advance(task, n))
+        return run_clean(paths, out, batch_size, on_batch=lambda _r, n: progress.advance(task, n), workers=workers)
 
 
 @app.command(epilog="[bold]Example[/bold]\n\n  newsclean explain raw/page.txt | less -R")

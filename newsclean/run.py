@@ -8,7 +8,9 @@ clean record is held in memory after it is written.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from itertools import repeat
+from typing import Callable, Iterable, Iterator
 
 from .io import OutputWriter, batched, discover
 from .pipeline import BatchResult, PipelineConfig, RunSummary, clean_batch
@@ -17,19 +19,30 @@ from .quotes import QuoteIndex
 DEFAULT_BATCH_SIZE = 50
 
 
+def _cleaned_batches(batches: list, config: PipelineConfig, workers: int) -> Iterator[BatchResult]:
+    """Batch results in input order, cleaned here or by ``workers`` processes."""
+    if workers <= 1:
+        for batch in batches:
+            yield clean_batch(batch, config)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield from pool.map(clean_batch, batches, repeat(config))
+
+
 def run_clean(paths: Iterable[str | Path], out_dir: str | Path, batch_size: int = DEFAULT_BATCH_SIZE,
               config: PipelineConfig = PipelineConfig(),
-              on_batch: Callable[[BatchResult, int], None] | None = None) -> RunSummary:
+              on_batch: Callable[[BatchResult, int], None] | None = None, workers: int = 1) -> RunSummary:
     """Clean every supported file under ``paths`` into ``out_dir``; returns the summary.
 
-    ``on_batch(result, files_in_batch)`` is called after each batch (progress reporting).
+    ``workers`` > 1 cleans batches in that many processes (the output is the same, in input
+    order). ``on_batch(result, files_in_batch)`` is called after each batch (progress reporting).
     """
     files = discover(paths)
+    batches = batched(files, batch_size)
     writer = OutputWriter(out_dir)
     quotes = QuoteIndex()
     try:
-        for batch in batched(files, batch_size):
-            result = clean_batch(batch, config)
+        for batch, result in zip(batches, _cleaned_batches(batches, config, workers)):
             for record in writer.write_batch(result):
                 quotes.add(record)
             if on_batch:

@@ -41,3 +41,10 @@ def test_a_record_failing_validation_is_rejected_not_written(tmp_path):
     assert rejects["b.txt"]["stage"] == "validation" and rejects["b.txt"]["record"]["published"] == "not a date"
     assert rejects["copy-of-a.txt"]["stage"] == "duplicate"
     assert (summary.documents, summary.rejected) == (1, 2)
+
+
+def test_parallel_workers_write_the_same_output(raw_dir, tmp_path):
+    run_clean([raw_dir], tmp_path / "one", batch_size=2)
+    run_clean([raw_dir], tmp_path / "two", batch_size=2, workers=2)
+    for name in ("documents.jsonl", "rejects.jsonl", "quotes.jsonl"):
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
