@@ -10,6 +10,7 @@ over 4-token shingles). Systems:
 
   newsclean-text   the text dump through the whole newsclean pipeline (what most users have)
   newsclean-html   the HTML page through newsclean (trafilatura, then newsclean's cleaning)
+  newsclean-text-corpus  as newsclean-text, with the corpus pre-pass over all the folder's dumps
   keep-all-text    the text dump unchanged (the floor)
   justext-text     jusText on the text dump wrapped as <p> blocks
   trafilatura-html trafilatura on the HTML, default settings
@@ -39,6 +40,23 @@ def newsclean_system(kind: str):
         path = case.with_suffix(".txt" if kind == "text" else ".html")
         return clean_document(path.read_bytes(), path.name).body
     return run
+
+
+def newsclean_with_corpus(case: Path) -> str:
+    """The text dump through newsclean with the corpus pre-pass over all the cases' dumps (what
+    `newsclean clean FOLDER` does): lines repeated across pages count as furniture."""
+    from newsclean.corpus import CorpusLines
+    from newsclean.pipeline import clean_document
+
+    global _CORPUS
+    if _CORPUS is None:
+        dumps = sorted(case.parent.glob("*.txt"))
+        _CORPUS = CorpusLines.from_files([(str(f), f.name) for f in dumps])
+    path = case.with_suffix(".txt")
+    return clean_document(path.read_bytes(), path.name, corpus=_CORPUS).body
+
+
+_CORPUS = None
 
 
 def keep_all(case: Path) -> str:
@@ -73,6 +91,7 @@ def trafilatura_html(case: Path) -> str:
 SYSTEMS = {
     "newsclean-text": newsclean_system("text"),
     "newsclean-html": newsclean_system("html"),
+    "newsclean-text-corpus": newsclean_with_corpus,
     "keep-all-text": keep_all,
     "justext-text": justext_text,
     "trafilatura-html": trafilatura_html,

@@ -13,19 +13,26 @@ import argparse
 from itertools import islice
 from pathlib import Path
 
-from prefect import flow, get_run_logger, task
+from prefect import flow, get_run_logger, task, unmapped
 from prefect.artifacts import create_markdown_artifact
 
+from newsclean.corpus import CorpusLines
 from newsclean.io import REJECTS, OutputWriter, batched, discover, read_jsonl
 from newsclean.pipeline import BatchResult, clean_batch
 from newsclean.quotes import QuoteIndex
 from newsclean.run import DEFAULT_BATCH_SIZE
 
 
+@task(name="index-corpus-lines")
+def corpus_lines_task(files: list[tuple[str, str]]) -> CorpusLines:
+    """Pre-pass: the short lines that repeat across the corpus (site furniture)."""
+    return CorpusLines.from_files(files)
+
+
 @task(name="clean-batch", retries=1, retry_delay_seconds=2)
-def clean_batch_task(files: list[tuple[str, str]]) -> BatchResult:
+def clean_batch_task(files: list[tuple[str, str]], corpus: CorpusLines | None = None) -> BatchResult:
     """Clean one batch of ``(path, source)`` files (pure function, safe to retry)."""
-    return clean_batch(files)
+    return clean_batch(files, corpus=corpus)
 
 
 def summary_markdown(summary: dict, out_dir: str, rejects: list[dict]) -> str:
@@ -56,7 +63,9 @@ def clean_flow(raw_paths: list[str] | None = None, out_dir: str = "clean",
     files = discover(raw_paths or ["raw"])
     batches = batched(files, batch_size)
     logger.info("%d files in %d batches of up to %d", len(files), len(batches), batch_size)
-    pending = list(clean_batch_task.map(batches))
+    corpus = corpus_lines_task(files)
+    logger.info("%d lines repeat across the corpus", len(corpus.repeated))
+    pending = list(clean_batch_task.map(batches, corpus=unmapped(corpus)))
     writer = OutputWriter(out_dir)
     quotes = QuoteIndex()
     try:

@@ -13,6 +13,8 @@ Two kinds of evidence, each a named rule counted in the run summary:
 * the run goes on over a **closing list**: a data list (lines opening with a date or number)
   or whatever a colon-ended last paragraph introduces, up to the first furniture block.
 * a **comment thread** (its first marker after some article prose) ends the article.
+* a short line that the **corpus** pre-pass found on many pages (:mod:`newsclean.corpus`) counts
+  as furniture too.
 * a block enclosed by **social-embed markers** is the embedded post's text.
 * inside the run, a **run of short title-case lines** (a menu or headline list dropped into the
   page) goes too, and so do the non-prose lines under a 'Most read' / 'Related' header.
@@ -28,10 +30,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .corpus import CorpusLines
 from .patterns import PatternRule, first_matching_rule
 from .record import HEADING, Block, Document, Removal
 from .signals import (MONTHS, STOPWORDS, ends_sentence, guess_language_by_stopwords, is_date_line, is_prose,
                       title_case_share, word_count)
+
+#: a line the corpus pre-pass found on many pages (newsclean/corpus.py), treated as furniture
+REPEATED_ACROSS_CORPUS = PatternRule("repeated_across_corpus", "navigation", re.compile(""), 10_000,
+                                     "a short line found on many pages of this corpus (site furniture)")
 
 #: pattern families that mark the end of the article when they stand after it
 SECTION_BREAKS = frozenset({"related_header", "comments_box", "newsletter_box", "share_bar", "comment_author",
@@ -228,17 +235,21 @@ def _outside_removal(line: _Line, before: bool, run_len: int) -> Removal:
                    "after_article")
 
 
-def classify_boilerplate(doc: Document, rules: BoilerplateRules = BoilerplateRules()) -> Document:
-    """Remove furniture blocks from ``doc`` and record each removal."""
+def classify_boilerplate(doc: Document, rules: BoilerplateRules = BoilerplateRules(),
+                         corpus: CorpusLines | None = None) -> Document:
+    """Remove furniture blocks from ``doc`` and record each removal; ``corpus`` (optional) names
+    the short lines that repeat across the corpus being cleaned."""
     if not doc.blocks:
         return doc
     language = doc.language if doc.language != "und" else guess_language_by_stopwords(doc.body)
     lines = []
     for b in doc.blocks:
         n = word_count(b.text)
-        lines.append(_Line(b, n, is_prose(b.text, language, rules.prose_min_words,
-                                          rules.prose_min_stopword_share, n), first_matching_rule(b.text, n),
-                           is_date_line(b.text)))
+        prose = is_prose(b.text, language, rules.prose_min_words, rules.prose_min_stopword_share, n)
+        pattern = first_matching_rule(b.text, n)
+        if pattern is None and not prose and corpus is not None and corpus.is_repeated(b.text):
+            pattern = REPEATED_ACROSS_CORPUS
+        lines.append(_Line(b, n, prose, pattern, is_date_line(b.text)))
     thread = _comment_thread_start(lines, rules)
     start, end = main_run([_score(ln, rules) for ln in lines[:thread]])
     if end == 0:  # no running prose at all: trust only the lexical families

@@ -93,6 +93,8 @@ def clean(
                                            help="Run as a Prefect flow. Default: only when PREFECT_API_URL is set."),
     workers: int = typer.Option(1, "--workers", "-j", min=1,
                                 help="Processes cleaning batches in parallel (plain runs; same output)."),
+    corpus_lines: bool = typer.Option(True, "--corpus-lines/--no-corpus-lines",
+                                      help="Pre-pass: short lines repeated on many pages of the input are furniture."),
     fail_on_reject: bool = typer.Option(False, "--fail-on-reject", help="Exit 3 if any file was rejected."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary table."),
 ) -> None:
@@ -113,7 +115,8 @@ def clean(
             summary = RunSummary.from_dict(
                 clean_flow(raw_paths=[str(p) for p in paths], out_dir=str(out), batch_size=batch_size))
         else:
-            summary = _run_plain(paths, out, batch_size, total, workers, show=not quiet and sys.stderr.isatty())
+            summary = _run_plain(paths, out, batch_size, total, workers, corpus_lines,
+                                 show=not quiet and sys.stderr.isatty())
     except KeyboardInterrupt:
         err.print("[yellow]interrupted: previous output left untouched[/yellow]")
         raise typer.Exit(130)
@@ -126,13 +129,15 @@ def clean(
         raise typer.Exit(EXIT_REJECTS)
 
 
-def _run_plain(paths: list[Path], out: Path, batch_size: int, total: int, workers: int, show: bool) -> RunSummary:
+def _run_plain(paths: list[Path], out: Path, batch_size: int, total: int, workers: int, corpus_lines: bool,
+               show: bool) -> RunSummary:
     if not show:
-        return run_clean(paths, out, batch_size, workers=workers)
+        return run_clean(paths, out, batch_size, workers=workers, corpus_lines=corpus_lines)
     columns = (TextColumn("cleaning"), BarColumn(), MofNCompleteColumn(), TextColumn("files"), TimeRemainingColumn())
     with Progress(*columns, console=err, transient=True) as progress:
         task = progress.add_task("clean", total=total)
-        return run_clean(paths, out, batch_size, on_batch=lambda _r, n: progress.advance(task, n), workers=workers)
+        return run_clean(paths, out, batch_size, on_batch=lambda _r, n: progress.advance(task, n), workers=workers,
+                         corpus_lines=corpus_lines)
 
 
 @app.command(epilog="[bold]Example[/bold]\n\n  newsclean explain raw/page.txt | less -R")

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .boilerplate import BoilerplateRules, classify_boilerplate
+from .corpus import CorpusLines
 from .garble import GarbleRules, flag_garbled
 from .ingest import IngestError, document_id, read_raw
 from .language import LanguageRules, detect_language
@@ -38,10 +39,11 @@ class PipelineConfig:
     garble: GarbleRules = GarbleRules()
 
 
-def stages(config: PipelineConfig) -> list[tuple[str, Callable[[Document], Document]]]:
+def stages(config: PipelineConfig, corpus: CorpusLines | None = None) -> list[tuple[str, Callable[[Document], Document]]]:
+    """The stages in order; ``corpus`` is the cross-document line index, when there is one."""
     return [
         ("metadata", lambda d: extract_metadata(d, config.metadata)),
-        ("boilerplate", lambda d: classify_boilerplate(d, config.boilerplate)),
+        ("boilerplate", lambda d: classify_boilerplate(d, config.boilerplate, corpus)),
         ("repair", repair_paragraphs),
         ("quotes", lambda d: dedup_quotes(d, config.quotes)),
         ("language", lambda d: detect_language(d, config.language)),
@@ -57,9 +59,10 @@ def ingest_document(raw: bytes, source: str) -> Document:
                     blocks=tuple(segment(text.text, text.format)), metadata=meta, raw_bytes=len(raw))
 
 
-def clean_document(raw: bytes, source: str, config: PipelineConfig = PipelineConfig()) -> Document:
+def clean_document(raw: bytes, source: str, config: PipelineConfig = PipelineConfig(),
+                   corpus: CorpusLines | None = None) -> Document:
     doc = ingest_document(raw, source)
-    for _, stage in stages(config):
+    for _, stage in stages(config, corpus):
         doc = stage(doc)
     return doc
 
@@ -143,7 +146,8 @@ def reject(source: str, stage: str, reason: str, **extra: Any) -> dict:
     return {"source": source, "stage": stage, "reason": reason, **extra}
 
 
-def clean_batch(files: list[tuple[str, str]], config: PipelineConfig = PipelineConfig()) -> BatchResult:
+def clean_batch(files: list[tuple[str, str]], config: PipelineConfig = PipelineConfig(),
+                corpus: CorpusLines | None = None) -> BatchResult:
     """Clean ``[(path, source), ...]``; unreadable or unparsable files become rejects."""
     started = time.perf_counter()
     summary = RunSummary()
@@ -156,7 +160,7 @@ def clean_batch(files: list[tuple[str, str]], config: PipelineConfig = PipelineC
             summary.add_reject("read")
             continue
         try:
-            doc = clean_document(raw, source, config)
+            doc = clean_document(raw, source, config, corpus)
         except IngestError as exc:
             rejects.append(reject(source, "ingest", str(exc), id=document_id(raw)))
             summary.add_reject("ingest", len(raw))

@@ -1,0 +1,92 @@
+"""Corpus: short lines that repeat on many pages of the corpus are site furniture.
+
+Menus, section labels and promo lines of a site ('Most Viewed', 'Sign in', 'Our journalism')
+repeat on every page of that site, whatever their wording; a headline or a subheading rarely
+does. A pre-pass counts, for every short non-sentence line of every text or Markdown file, in
+how many documents it appears (normalised: case, digits and outer punctuation folded); the
+boilerplate stage then treats a line seen in at least ``min_documents`` documents and
+``min_share`` of the corpus as furniture (rule ``repeated_across_corpus``). The signal grows with
+the corpus: on a handful of files it never fires. Running prose is never judged this way (wire
+copy repeats across outlets and is content).
+
+The finished index is a frozen set of 64-bit hashes, cheap to ship to worker processes.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from .ingest import IngestError, format_of, read_raw
+from .segment import segment
+from .signals import ends_sentence, word_count
+
+_DIGITS = re.compile(r"\d+")
+_EDGES = re.compile(r"^\W+|\W+$")
+_SPACES = re.compile(r"\s+")
+
+
+def line_key(text: str) -> int:
+    """Hash of a line with case, digits, outer punctuation and spacing folded."""
+    norm = _SPACES.sub(" ", _EDGES.sub("", _DIGITS.sub("0", text.lower())))
+    return int.from_bytes(hashlib.blake2b(norm.encode("utf-8"), digest_size=8).digest(), "big")
+
+
+@dataclass(frozen=True)
+class CorpusRules:
+    #: a line must appear in at least this many documents ...
+    min_documents: int = 3
+    #: ... and in at least this share of them
+    min_share: float = 0.02
+    #: only lines of at most this many words that do not close a sentence are counted
+    max_words: int = 12
+    #: every this many documents, lines seen only once are forgotten (bounded memory)
+    prune_every: int = 5000
+
+
+@dataclass
+class CorpusLines:
+    """Document counts of short lines across a corpus, then the set of repeated ones."""
+
+    rules: CorpusRules = CorpusRules()
+    documents: int = 0
+    counts: Counter = field(default_factory=Counter)
+    repeated: frozenset[int] = frozenset()
+
+    @staticmethod
+    def countable(text: str, rules: CorpusRules) -> bool:
+        return 0 < word_count(text) <= rules.max_words and not ends_sentence(text)
+
+    def add_document(self, lines: Iterable[str]) -> None:
+        self.documents += 1
+        self.counts.update({line_key(t) for t in lines if self.countable(t, self.rules)})
+        if self.documents % self.rules.prune_every == 0:
+            self.counts = Counter({k: c for k, c in self.counts.items() if c > 1})
+
+    def freeze(self) -> "CorpusLines":
+        """Keep only the repeated lines; the counts are dropped."""
+        need = max(self.rules.min_documents, self.rules.min_share * self.documents)
+        return CorpusLines(self.rules, self.documents, Counter(),
+                           frozenset(k for k, c in self.counts.items() if c >= need))
+
+    def is_repeated(self, text: str) -> bool:
+        return bool(self.repeated) and self.countable(text, self.rules) and line_key(text) in self.repeated
+
+    @classmethod
+    def from_files(cls, files: Iterable[tuple[str, str]], rules: CorpusRules = CorpusRules()) -> "CorpusLines":
+        """Pre-pass over ``[(path, source)]``: text and Markdown files only (an HTML extractor
+        already drops a site's chrome); unreadable files are skipped here and rejected later."""
+        index = cls(rules)
+        for path, source in files:
+            if format_of(source) == "html":
+                continue
+            try:
+                raw = read_raw(Path(path).read_bytes(), source)
+            except (OSError, IngestError):
+                continue
+            if raw.format != "html":
+                index.add_document(b.text for b in segment(raw.text, raw.format))
+        return index.freeze()
