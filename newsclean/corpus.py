@@ -55,12 +55,20 @@ class CorpusLines:
     documents: int = 0
     counts: Counter = field(default_factory=Counter)
     repeated: frozenset[int] = frozenset()
+    #: the longest block of each document counted: copies of one article count once, or a
+    #: syndicated story's subheadings would look like site furniture
+    seen_articles: set[int] = field(default_factory=set)
 
     @staticmethod
     def countable(text: str, rules: CorpusRules) -> bool:
         return 0 < word_count(text) <= rules.max_words and not ends_sentence(text)
 
     def add_document(self, lines: Iterable[str]) -> None:
+        lines = list(lines)
+        article = line_key(max(lines, key=len)) if lines else 0
+        if article in self.seen_articles:
+            return
+        self.seen_articles.add(article)
         self.documents += 1
         self.counts.update({line_key(t) for t in lines if self.countable(t, self.rules)})
         if self.documents % self.rules.prune_every == 0:
@@ -70,7 +78,7 @@ class CorpusLines:
         """Keep only the repeated lines; the counts are dropped."""
         need = max(self.rules.min_documents, self.rules.min_share * self.documents)
         return CorpusLines(self.rules, self.documents, Counter(),
-                           frozenset(k for k, c in self.counts.items() if c >= need))
+                           frozenset(k for k, c in self.counts.items() if c >= need), set())
 
     def is_repeated(self, text: str) -> bool:
         return bool(self.repeated) and self.countable(text, self.rules) and line_key(text) in self.repeated

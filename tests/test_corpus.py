@@ -39,3 +39,11 @@ def test_a_line_on_few_pages_is_not_repeated():
     frozen = index.freeze()
     assert frozen.is_repeated("Shared menu line") and not frozen.is_repeated("Rare Line Here")
     assert not frozen.is_repeated("Headline about harbour and xxx")
+
+
+def test_copies_of_one_article_count_once():
+    index = CorpusLines()
+    story = ["Why the harbour plan matters", "The council met on Tuesday and agreed a new plan for the harbour."]
+    for _ in range(6):
+        index.add_document(story)
+    assert index.documents == 1 and not index.freeze().is_repeated("Why the harbour plan matters")
