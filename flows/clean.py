@@ -15,6 +15,7 @@ from pathlib import Path
 
 from prefect import flow, get_run_logger, task, unmapped
 from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
 
 from newsclean.corpus import CorpusLines
 from newsclean.io import REJECTS, OutputWriter, batched, discover, read_jsonl
@@ -23,13 +24,15 @@ from newsclean.quotes import QuoteIndex
 from newsclean.run import DEFAULT_BATCH_SIZE
 
 
-@task(name="index-corpus-lines")
+# NO_CACHE: results are not persisted anyway, and hashing the inputs (file lists, the corpus
+# index) for a cache key would cost time on every task
+@task(name="index-corpus-lines", cache_policy=NO_CACHE)
 def corpus_lines_task(files: list[tuple[str, str]]) -> CorpusLines:
     """Pre-pass: the short lines that repeat across the corpus (site furniture)."""
     return CorpusLines.from_files(files)
 
 
-@task(name="clean-batch", retries=1, retry_delay_seconds=2)
+@task(name="clean-batch", retries=1, retry_delay_seconds=2, cache_policy=NO_CACHE)
 def clean_batch_task(files: list[tuple[str, str]], corpus: CorpusLines | None = None) -> BatchResult:
     """Clean one batch of ``(path, source)`` files (pure function, safe to retry)."""
     return clean_batch(files, corpus=corpus)
