@@ -29,10 +29,14 @@ class PatternRule:
     #: most lines hold none); every alternative of the pattern needs one of them
     hints: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        hint_pattern = re.compile("|".join(map(re.escape, self.hints))) if self.hints else None
+        object.__setattr__(self, "_hint_pattern", hint_pattern)  # one C-level search for any hint
+
     def matches(self, text: str, n_words: int, lowered: str | None = None) -> bool:
         if n_words > self.max_words:
             return False
-        if self.hints and not any(h in (lowered or text.lower()) for h in self.hints):
+        if self._hint_pattern is not None and not self._hint_pattern.search(lowered or text.lower()):
             return False
         if not self.pattern.search(text):
             return False
@@ -76,7 +80,9 @@ RULES: tuple[PatternRule, ...] = (
         r"\berror processing your subscription\b|\bsign up (for|to) (our|the|a)\b|\bsubscribe to (our|the)\b|"
         r"\benter your e-?mail\b|\be-?mail (address|updates|alerts)\b|\bdelivered (to you|straight|daily|every)\b|"
         r"\b(daily|weekly|morning|evening) (briefing|digest|email|roundup)\b|\bget (the|our) .{0,40} (daily|weekly)\b"),
-        25, "a newsletter or e-mail signup prompt", _ADDRESSES_READER, 6),
+        25, "a newsletter or e-mail signup prompt", _ADDRESSES_READER, 6,
+        hints=("newsletter", "inbox", "thank", "error processing", "sign up", "subscribe", "enter your", "mail",
+               "delivered", "briefing", "digest", "roundup", "get the", "get our")),
     PatternRule("related_header", "related_content", _rx(
         r"^\W*(related( articles?| stories| news| posts| content| coverage| reading| links?| topics)?|"
         r"read (more|also|next|this)|see (also|more)\b.*|more (from|on|in|about|stories|news|articles|videos|like this)\b.*|"
@@ -109,7 +115,9 @@ RULES: tuple[PatternRule, ...] = (
         r"\b(AP|AFP) Photo\b|\bGetty Images\b|\bShutterstock\b|\biStock(photo)?\b|"
         r"(^|[.!?”\"]\s*)" + _PERSON + r"\s*/\s*" + _ORG + r"(\s*/\s*" + _ORG + r")+\s*$|"
         r"^" + _PERSON + r",\s*(?-i:AP|AFP|Reuters|Getty Images|EPA|Bloomberg|Xinhua|PA)\s*$"),
-        60, "a caption ending in a photo credit ('… (Name/AP)', '… Name / EPA / Agency')"),
+        60, "a caption ending in a photo credit ('… (Name/AP)', '… Name / EPA / Agency')",
+        hints=("(", "/", "photo", "getty", "shutterstock", "istock", ", ap", ", afp", ", reuters", ", epa",
+               ", bloomberg", ", xinhua", ", pa")),
     PatternRule("credit_label", "image_caption", _rx(
         r"\b(photo|picture|image|photograph|illustration|video|graphic|footage)s?\s*(credit)?\s*(:|by\b|via\b|courtesy\b)\s*\S|"
         r"\bcredit(s)?\s*(\.{2,}|…)\s*\S|^\W*(photo|image|picture)s?\W*$|[.!?]\s+credits?:\s*\S+(\s+\S+){0,4}\s*$|"
@@ -121,7 +129,9 @@ RULES: tuple[PatternRule, ...] = (
         r"\((left|right|centre|center|top|bottom|pictured|above|below|l-r|left to right|second (left|right))\)|"
         r"^(pictured|photographed|seen here)\b|^in this\b.{0,40}\b(file )?(photo|image|picture|photograph)\b|"
         r",\s(left|right|center|centre|second (from )?(left|right))(\s[\w-]+){0,3},\s"),
-        45, "a caption that points at people in a photo ('From left, …', '… (right)')"),
+        45, "a caption that points at people in a photo ('From left, …', '… (right)')",
+        hints=("left", "right", "top", "bottom", "centre", "center", "above", "below", "pictured",
+               "photographed", "seen here", "in this", "l-r")),
     PatternRule("share_bar", "social_embed", _rx(
         r"^(?=.*[^\W\d])\W*((share|tweet|pin|pint|pinterest|email|e-mail|print|copy link|whatsapp|linkedin|facebook|twitter|"
         r"reddit|telegram|messenger|flipboard|tumblr|pocket|buffer|vk|weibo|wechat|line|sms|google\+?|x|shares?|"
@@ -152,7 +162,8 @@ RULES: tuple[PatternRule, ...] = (
     PatternRule("comment_author", "comments", _rx(
         r"^\W*[\w.@' -]{2,40}?\s+(says|said|wrote|writes|commented|replied)\s*:\s*$|"
         r"^\W*\d+\s+(comments?|responses|replies) to\b|\b\d+\s+comments\b.{0,20}\bfeed for comments\b"),
-        12, "a comment's author line ('name says:') or a thread header ('34 responses to …')"),
+        12, "a comment's author line ('name says:') or a thread header ('34 responses to …')",
+        hints=("says", "said", "wrote", "writes", "commented", "replied", "responses", "replies", "comments")),
     PatternRule("comment_controls", "comments", _rx(
         r"^\W*(reply|reply to this comment|report abuse|load more comments|show more replies|\d+ (replies|likes))\W*$|"
         r"^\W*\d+\s+(comments?|responses|replies)\W*$|^\W*comments? (are|have been) (closed|disabled)\b"),
@@ -189,7 +200,9 @@ RULES: tuple[PatternRule, ...] = (
         r"\bstart (your|a) free trial\b|\bsubscriptions? (service|plan|offer)\b|\bfor as little as\b|"
         r"\btell us what you think\b|\bjoin (our|the) free\b|\bsubscribe (now|today) (for|and)\b|"
         r"\blimited[- ]time offer\b"),
-        25, "a promotional call to action ('… by clicking here', 'Download our app')"),
+        25, "a promotional call to action ('… by clicking here', 'Download our app')",
+        hints=("download", "get", "install", "app store", "free trial", "subscription", "as little as",
+               "tell us", "join our", "join the", "subscribe", "limited")),
     PatternRule("taxonomy_line", "navigation", _rx(
         r"^\W*(tags?|topics?|subjects?|categor(y|ies|ia|ias)|filed under|posted in|keywords|themen|schlagworte|"
         r"etiquetas|mots-clés|argomenti|タグ|标签)\s*[:：]"),
