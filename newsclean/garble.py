@@ -76,6 +76,8 @@ def repeated_words(text: str, rules: GarbleRules) -> list[Hit]:
         word = m.group(1).lower()
         if word in IDIOMATIC_REPEATS or word.isdigit() or word.endswith("er"):
             continue
+        if m.group(2).strip() and not m.group(1).islower():
+            continue  # 'CCI and CCI', 'Smith and Smith': names, not a doubled word
         hits.append(Hit(m.start(), m.end(), rules.repeated_word_score, ["repeated_word"]))
     return hits
 
@@ -86,9 +88,12 @@ def fragments_after_period(text: str, rules: GarbleRules) -> list[Hit]:
     spans = sentence_spans(text)
     for (ps, pe), (s, e) in zip(spans, spans[1:]):
         previous, sentence = text[ps:pe], text[s:e]
-        first = sentence.lstrip("\"'“‘(")[:1]
-        if not first.islower() or _ELLIPSIS_END.search(previous) or not previous.rstrip("\"'”’)").endswith("."):
-            continue
+        first_word = sentence.lstrip("\"'“‘(").split(None, 1)[0] if sentence.strip("\"'“‘( ") else ""
+        if not first_word[:1].islower() or _ELLIPSIS_END.search(previous) or not previous.rstrip().endswith("."):
+            continue  # a full stop inside quotes ('… "Meth. We're On It." campaign') closes a title, not a sentence
+        if any(ch.isupper() or ch.isdigit() for ch in first_word):
+            continue  # a brand written in lower case: 'iPhone', 'my6sense'
+
         if len(sentence.split()) > rules.fragment_max_words and s + len(sentence) < len(text.rstrip()):
             continue
         hits.append(Hit(s, len(text.rstrip()) if e >= len(text.rstrip()) - 1 else e,
@@ -97,13 +102,16 @@ def fragments_after_period(text: str, rules: GarbleRules) -> list[Hit]:
 
 
 def unbalanced_quotes(text: str, rules: GarbleRules) -> list[Hit]:
-    """A closing curly double quote with no opening one before it in the paragraph."""
+    """A closing curly double quote with no opening one before it in the paragraph (a straight
+    double quote opens when none is open, so mixed styles pair up)."""
     if _CLOSE_Q not in text:
         return []
     depth, hits = 0, []
     for i, ch in enumerate(text):
-        if ch == _OPEN_Q:
+        if ch == _OPEN_Q or (ch == '"' and depth == 0):
             depth += 1
+        elif ch == '"':
+            depth -= 1
         elif ch == _CLOSE_Q:
             if depth == 0:
                 start = max((s for s, _ in sentence_spans(text[:i]) if s < i), default=0)
