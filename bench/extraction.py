@@ -26,6 +26,7 @@ import json
 import subprocess
 import sys
 import time
+from functools import lru_cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,18 +46,18 @@ def newsclean_system(kind: str):
 def newsclean_with_corpus(case: Path) -> str:
     """The text dump through newsclean with the corpus pre-pass over all the cases' dumps (what
     `newsclean clean FOLDER` does): lines repeated across pages count as furniture."""
-    from newsclean.corpus import CorpusLines
     from newsclean.pipeline import clean_document
 
-    global _CORPUS
-    if _CORPUS is None:
-        dumps = sorted(case.parent.glob("*.txt"))
-        _CORPUS = CorpusLines.from_files([(str(f), f.name) for f in dumps])
     path = case.with_suffix(".txt")
-    return clean_document(path.read_bytes(), path.name, corpus=_CORPUS).body
+    return clean_document(path.read_bytes(), path.name, corpus=_corpus_of(case.parent)).body
 
 
-_CORPUS = None
+@lru_cache(maxsize=4)
+def _corpus_of(folder: Path):
+    """The corpus pre-pass over a folder's text dumps, once per folder."""
+    from newsclean.corpus import CorpusLines
+
+    return CorpusLines.from_files([(str(f), f.name) for f in sorted(folder.glob("*.txt"))])
 
 
 def keep_all(case: Path) -> str:

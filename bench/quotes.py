@@ -13,7 +13,6 @@ article is printed as well.
 from __future__ import annotations
 
 import argparse
-import json
 import subprocess
 import sys
 import time

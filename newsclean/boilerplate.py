@@ -123,24 +123,26 @@ def main_run(scores: list[float]) -> tuple[int, int]:
 _STARTS_WITH_DATE_OR_NUMBER = re.compile(r"^\W*(\d|(" + "|".join(MONTHS) + r")\b)", re.I)
 
 
-def _is_headline_like(line: _Line, rules: BoilerplateRules) -> bool:
+def _is_headline_like(line: _Line, rules: BoilerplateRules, function_words: frozenset[str]) -> bool:
     """A short title-case line; lines opening with a date or number are list data (tour dates,
     results), not headlines."""
     last_word = line.block.text.rstrip().rsplit(None, 1)[-1].lower() if line.block.text.strip() else ""
-    if line.block.text.rstrip().endswith(",") or last_word in STOPWORDS["en"]:
+    if line.block.text.rstrip().endswith(",") or last_word in function_words:
         return False  # a sentence wrapped mid-way, not a headline
     return (not line.prose and not _STARTS_WITH_DATE_OR_NUMBER.match(line.block.text) and line.block.kind != HEADING and 2 <= line.words <= rules.headline_max_words
             and not ends_sentence(line.block.text)
             and title_case_share(line.block.text) >= rules.headline_min_title_case)
 
 
-def _headline_runs(lines: list[_Line], start: int, end: int, rules: BoilerplateRules) -> set[int]:
+def _headline_runs(lines: list[_Line], start: int, end: int, rules: BoilerplateRules,
+                   language: str | None) -> set[int]:
     """Indices inside ``[start, end)`` that belong to runs of short title-case lines."""
+    function_words = STOPWORDS.get(language or "", frozenset())
     out: set[int] = set()
     i = start
     while i < end:
         j = i
-        while j < end and _is_headline_like(lines[j], rules):
+        while j < end and _is_headline_like(lines[j], rules, function_words):
             j += 1
         if j - i >= rules.headline_run_min:
             out.update(range(i, j))
@@ -262,7 +264,7 @@ def classify_boilerplate(doc: Document, rules: BoilerplateRules = BoilerplateRul
         end = end if _section_break_follows(lines, end, thread) else thread
     end = _extend_over_data_list(lines, end, thread, rules)
     end = _extend_over_introduced_list(lines, end, thread, rules)
-    in_headline_run = _headline_runs(lines, start, end, rules) | _related_box_links(lines, start, end, rules)
+    in_headline_run = _headline_runs(lines, start, end, rules, language) | _related_box_links(lines, start, end, rules)
 
     embedded = _inside_embeds(lines)
     kept: list[Block] = []

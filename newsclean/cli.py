@@ -19,7 +19,7 @@ from rich.table import Table
 from . import __version__
 from .io import DOCUMENTS, QUOTES, REJECTS, SUMMARY, InputError, discover
 from .pipeline import RunSummary
-from .run import DEFAULT_BATCH_SIZE, run_clean
+from .run import DEFAULT_BATCH_SIZE, clean_files
 
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, rich_markup_mode="rich",
@@ -101,11 +101,11 @@ def clean(
     """Clean files and folders into OUT/documents.jsonl and OUT/rejects.jsonl."""
     paths = paths or [Path("raw")]
     try:
-        total = len(discover(paths))
+        files = discover(paths)
     except InputError as exc:
         err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(EXIT_USAGE)
-    if total == 0:
+        raise typer.Exit(EXIT_USAGE) from None
+    if not files:
         err.print(f"[red]error:[/red] no .txt, .md or .html files (or .gz of them) under {', '.join(map(str, paths))}")
         raise typer.Exit(EXIT_USAGE)
     try:
@@ -115,28 +115,28 @@ def clean(
             summary = RunSummary.from_dict(
                 clean_flow(raw_paths=[str(p) for p in paths], out_dir=str(out), batch_size=batch_size))
         else:
-            summary = _run_plain(paths, out, batch_size, total, workers, corpus_lines,
+            summary = _run_plain(files, out, batch_size, workers, corpus_lines,
                                  show=not quiet and sys.stderr.isatty())
     except KeyboardInterrupt:
         err.print("[yellow]interrupted: previous output left untouched[/yellow]")
-        raise typer.Exit(130)
+        raise typer.Exit(130) from None
     except Exception as exc:  # noqa: BLE001 - report, don't dump a trace on users
         err.print(f"[red]error:[/red] the run failed: {type(exc).__name__}: {exc}")
-        raise typer.Exit(EXIT_FAILED)
+        raise typer.Exit(EXIT_FAILED) from None
     if not quiet:
         Console().print(_summary_table(summary, out))
     if fail_on_reject and summary.rejected:
         raise typer.Exit(EXIT_REJECTS)
 
 
-def _run_plain(paths: list[Path], out: Path, batch_size: int, total: int, workers: int, corpus_lines: bool,
+def _run_plain(files: list[tuple[str, str]], out: Path, batch_size: int, workers: int, corpus_lines: bool,
                show: bool) -> RunSummary:
     if not show:
-        return run_clean(paths, out, batch_size, workers=workers, corpus_lines=corpus_lines)
+        return clean_files(files, out, batch_size, workers=workers, corpus_lines=corpus_lines)
     columns = (TextColumn("cleaning"), BarColumn(), MofNCompleteColumn(), TextColumn("files"), TimeRemainingColumn())
     with Progress(*columns, console=err, transient=True) as progress:
-        task = progress.add_task("clean", total=total)
-        return run_clean(paths, out, batch_size, on_batch=lambda _r, n: progress.advance(task, n), workers=workers,
+        task = progress.add_task("clean", total=len(files))
+        return clean_files(files, out, batch_size, on_batch=lambda _r, n: progress.advance(task, n), workers=workers,
                          corpus_lines=corpus_lines)
 
 
@@ -146,15 +146,14 @@ def explain(path: Path = typer.Argument(..., exists=True, dir_okay=False, help="
             reasons: bool = typer.Option(False, "--reasons", "-r", help="Also print each removal's reason.")) -> None:
     """Show what happens to each block of one file: kept, or removed with category, rule and reason."""
     from .ingest import IngestError
-    from .pipeline import clean_document, ingest_document
+    from .pipeline import ingest_document, run_stages
 
-    raw = path.read_bytes()
     try:
-        original = ingest_document(raw, path.name)
-        doc = clean_document(raw, path.name)
+        original = ingest_document(path.read_bytes(), path.name)
     except IngestError as exc:
         err.print(f"[red]rejected:[/red] {exc}")
-        raise typer.Exit(EXIT_FAILED)
+        raise typer.Exit(EXIT_FAILED) from None
+    doc = run_stages(original)
     removed = {}
     for r in doc.removed:
         removed.setdefault(r.text, []).append(r)

@@ -143,12 +143,14 @@ def rule_score(text: str, rules: GarbleRules = GarbleRules()) -> float:
     return max((h.score for h in paragraph_hits(text, rules)), default=0.0)
 
 
-def score_sentences(sentences: list[str], rules: GarbleRules = GarbleRules(),
-                    flags_only: bool = False) -> list[tuple[float, list[str]]]:
+def score_sentences(sentences: list[str], rules: GarbleRules = GarbleRules(), flags_only: bool = False,
+                    hits: list[list[Hit]] | None = None) -> list[tuple[float, list[str]]]:
     """Garble score of each sentence alone, and the signals that fired (the benchmark's entry
     point). ``flags_only`` (the pipeline) lets the model skip its costly part for sentences that
-    cannot reach its threshold: flags are the same, scores below the threshold approximate."""
-    hits = [paragraph_hits(s, rules) for s in sentences]
+    cannot reach its threshold: flags are the same, scores below the threshold approximate.
+    ``hits``: the rules' hits per sentence when the caller already has them (the pipeline)."""
+    if hits is None:
+        hits = [paragraph_hits(s, rules) for s in sentences]
     rule_scores = [max((h.score for h in hs), default=0.0) for hs in hits]
     model = load_model() if rules.use_fluency_model else None
     probs = (model.probabilities(sentences, rule_scores, model.threshold if flags_only else None)
@@ -167,10 +169,11 @@ def score_sentence(text: str, rules: GarbleRules = GarbleRules()) -> tuple[float
     return score_sentences([text], rules)[0]
 
 
-def _low_fluency_hits(blocks, rules: GarbleRules) -> dict[int, list[Hit]]:
+def _low_fluency_hits(blocks, block_hits: list[list[Hit]], rules: GarbleRules) -> dict[int, list[Hit]]:
     """Per block index, the sentences :func:`score_sentences` calls disfluent; all sentences of
-    the document are scored in one batch (the benchmark's scorer, one code path)."""
-    where, sentences = [], []
+    the document are scored in one batch (the benchmark's scorer, one code path), each with the
+    rule hits its block already has."""
+    where, sentences, hits = [], [], []
     for i, block in enumerate(blocks):
         if block.kind == HEADING:
             continue
@@ -179,8 +182,10 @@ def _low_fluency_hits(blocks, rules: GarbleRules) -> dict[int, list[Hit]]:
             if len(sentence.split()) >= rules.fluency_min_words and ends_sentence(sentence):
                 where.append((i, s, e))
                 sentences.append(sentence)
+                hits.append([h for h in block_hits[i] if h.start < e and h.end > s])
     out: dict[int, list[Hit]] = {}
-    for (i, s, e), (score, reasons) in zip(where, score_sentences(sentences, rules, flags_only=True)):
+    scored = score_sentences(sentences, rules, flags_only=True, hits=hits)
+    for (i, s, e), (score, reasons) in zip(where, scored):
         if "low_fluency" in reasons:
             out.setdefault(i, []).append(Hit(s, e, score, ["low_fluency"]))
     return out
@@ -205,10 +210,10 @@ def flag_garbled(doc: Document, rules: GarbleRules = GarbleRules()) -> Document:
         return doc
     body = doc.body
     flags = list(doc.flags)
-    disfluent = _low_fluency_hits(doc.blocks, rules) if rules.use_fluency_model else {}
+    block_hits = [paragraph_hits(block.text, rules, body) for block in doc.blocks]
+    disfluent = _low_fluency_hits(doc.blocks, block_hits, rules) if rules.use_fluency_model else {}
     for i, (block, offset) in enumerate(zip(doc.blocks, block_offsets(doc.blocks))):
-        hits = paragraph_hits(block.text, rules, body) + disfluent.get(i, [])
-        for h in _merge(hits):
+        for h in _merge(block_hits[i] + disfluent.get(i, [])):
             if h.score >= rules.threshold:
                 start, end = offset + h.start, offset + h.end
                 flags.append(Flag("garbled", start, end, body[start:end], h.score,

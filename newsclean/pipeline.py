@@ -59,12 +59,17 @@ def ingest_document(raw: bytes, source: str) -> Document:
                     blocks=tuple(segment(text.text, text.format)), metadata=meta, raw_bytes=len(raw))
 
 
-def clean_document(raw: bytes, source: str, config: PipelineConfig = PipelineConfig(),
-                   corpus: CorpusLines | None = None) -> Document:
-    doc = ingest_document(raw, source)
+def run_stages(doc: Document, config: PipelineConfig = PipelineConfig(),
+               corpus: CorpusLines | None = None) -> Document:
+    """Every stage after ingest, in order."""
     for _, stage in stages(config, corpus):
         doc = stage(doc)
     return doc
+
+
+def clean_document(raw: bytes, source: str, config: PipelineConfig = PipelineConfig(),
+                   corpus: CorpusLines | None = None) -> Document:
+    return run_stages(ingest_document(raw, source), config, corpus)
 
 
 @dataclass

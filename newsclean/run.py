@@ -41,7 +41,14 @@ def run_clean(paths: Iterable[str | Path], out_dir: str | Path, batch_size: int 
     order). ``corpus_lines`` runs the pre-pass that finds lines repeated across the corpus
     (newsclean/corpus.py). ``on_batch(result, files_in_batch)`` is called after each batch.
     """
-    files = discover(paths)
+    return clean_files(discover(paths), out_dir, batch_size, config, on_batch, workers, corpus_lines)
+
+
+def clean_files(files: list[tuple[str, str]], out_dir: str | Path, batch_size: int = DEFAULT_BATCH_SIZE,
+                config: PipelineConfig = PipelineConfig(),
+                on_batch: Callable[[BatchResult, int], None] | None = None, workers: int = 1,
+                corpus_lines: bool = True) -> RunSummary:
+    """:func:`run_clean` for files already found (``[(path, source)]``, as ``io.discover`` gives)."""
     batches = batched(files, batch_size)
     corpus = CorpusLines.from_files(files) if corpus_lines else None
     writer = OutputWriter(out_dir)

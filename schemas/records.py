@@ -9,7 +9,6 @@ imported nowhere else.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional
 
 import pandas as pd
 import pandera.pandas as pa
