@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 from .patterns import RULES_BY_NAME, first_matching_rule
 from .record import HEADING, LIST_ITEM, Block, Document, Removal
-from .signals import (MONTHS, URL_ANYWHERE, WEEKDAYS, ends_sentence, guess_language_by_stopwords, is_date_line,
+from .signals import (MONTHS, URL_ANYWHERE, WEEKDAYS, ends_sentence, is_date_line,
                       is_prose, is_url_line, parse_date, word_count)
 
 _BYLINE = re.compile(r"^\s*(?:by|written by|words by|reporting by|story by|posted by|published by|publicado por|publié par|veröffentlicht von|von|par|por|di|door|"
@@ -148,7 +148,7 @@ def _same_headline(line: str, title: str, min_words: int = 3) -> bool:
 def extract_metadata(doc: Document, rules: MetadataRules = MetadataRules()) -> Document:
     """Fill ``doc.metadata`` from the page's head and tail and remove the lines it came from."""
     blocks = list(doc.blocks)
-    language = guess_language_by_stopwords(doc.body)
+    language = doc.stopword_language
     head_end = _first_prose_index(blocks, language)
     head_start = max(0, head_end - rules.head_blocks)
     meta = doc.metadata

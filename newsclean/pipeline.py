@@ -26,6 +26,7 @@ from .quotes import QuoteRules, dedup_quotes
 from .record import Document, Metadata, to_record
 from .repair import repair_paragraphs
 from .segment import segment
+from .signals import guess_language_by_stopwords
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,8 @@ def ingest_document(raw: bytes, source: str) -> Document:
     text = read_raw(raw, source)
     meta = Metadata(**text.html_metadata) if text.html_metadata else Metadata()
     return Document(id=document_id(raw), source=source, format=text.format,
-                    blocks=tuple(segment(text.text, text.format)), metadata=meta, raw_bytes=len(raw))
+                    blocks=tuple(segment(text.text, text.format)), metadata=meta, raw_bytes=len(raw),
+                    stopword_language=guess_language_by_stopwords(text.text))
 
 
 def run_stages(doc: Document, config: PipelineConfig = PipelineConfig(),

@@ -71,6 +71,9 @@ class Document:
     removed: tuple[Removal, ...] = ()
     flags: tuple[Flag, ...] = ()
     language: str = "und"
+    #: the language whose stopwords cover most of the page as ingested (a cheap guess that the
+    #: layout stages share before langdetect sets ``language``); None when no list covers enough
+    stopword_language: str | None = None
     #: bytes of the raw file, for the run summary
     raw_bytes: int = 0
     #: paragraphs re-joined by the repair stage
