@@ -226,7 +226,7 @@ RULES: tuple[PatternRule, ...] = (
     PatternRule("relative_time", "navigation", _rx(
         r"^\W*(\d+\s*(s|m|h|d|w|min|mins|minutes?|hrs?|hours?|days?|weeks?|months?)\s+ago|just now|"
         r"(updated|posted|published)?\s*\d+\s*(minutes?|hours?|days?)\s+ago)\W*$"),
-        6, "a relative timestamp of a teaser ('32M ago', '2 hours ago')"),
+        6, "a relative timestamp of a teaser ('32M ago', '2 hours ago')", hints=("ago", "just now")),
     PatternRule("breadcrumb", "navigation", _rx(
         r"^[^.!?]{0,200}?(\s[»›>/|]\s?[^»›>/|]{1,60}){2,}$"),
         25, "a breadcrumb trail ('Home » News » World')", hints=("»", "›", ">", "/", "|")),
