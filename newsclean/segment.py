@@ -14,6 +14,7 @@ from .record import HEADING, LIST_ITEM, PARAGRAPH, Block
 
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 #: bullets, numbers, and the indented "o" that text renderers use for third-level items
+_ORDINAL = re.compile(r"^\s*\d{1,3}[.)]\s")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+•●▪◦‣]|\d{1,3}[.)])\s+(?=\S)|^\s{2,}o\s+(?=\S)")
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MD_AUTOLINK = re.compile(r"<((?:https?|ftp)://[^>\s]+)>")
@@ -47,7 +48,9 @@ def _line_block(line: str, gap: int, markdown: bool) -> Block:
         return Block(tidy(strip_markdown_inline(heading.group(2))), HEADING, gap)
     marker = _LIST_ITEM.match(line)
     if marker and len(line) > marker.end():
-        text = line[marker.end():]
+        # a bullet glyph is typography and goes; an ordinal ("3)", "12.") numbers a ranked list or
+        # the steps of a procedure, which the text refers to, so it stays
+        text = line.lstrip() if _ORDINAL.match(line) else line[marker.end():]
         return Block(tidy(strip_markdown_inline(text) if markdown else text), LIST_ITEM, gap)
     return Block(tidy(strip_markdown_inline(line) if markdown else line), PARAGRAPH, gap)
 

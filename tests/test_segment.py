@@ -15,3 +15,11 @@ def test_markdown_headings_links_and_lists():
     assert (blocks[0].kind, blocks[0].text) == (HEADING, "Big news")
     assert (blocks[1].kind, blocks[1].text) == (PARAGRAPH, "See the report and https://a.b/c.")
     assert [(b.kind, b.text) for b in blocks[2:]] == [(LIST_ITEM, "first item"), (LIST_ITEM, "second item")]
+
+
+def test_list_items_lose_their_bullet_but_keep_their_number():
+    text = "Our picks:\n\n1) Lego Star Wars set\n2. A racing track\n• a bullet point\n* starred item\n"
+    blocks = segment(text, "text")
+    assert [(b.kind, b.text) for b in blocks[1:]] == [
+        (LIST_ITEM, "1) Lego Star Wars set"), (LIST_ITEM, "2. A racing track"),
+        (LIST_ITEM, "a bullet point"), (LIST_ITEM, "starred item")]
