@@ -165,6 +165,16 @@ def _extend_over_data_list(lines: list[_Line], end: int, limit: int, rules: Boil
     return end
 
 
+def _extend_over_continuation(lines: list[_Line], end: int, limit: int) -> int:
+    """A line that opens in lower case right after the run's last line, when that line stops
+    mid-sentence, finishes its sentence (pages that break lines inside a paragraph): the run
+    goes on over it."""
+    while 0 < end < limit and lines[end].pattern is None and lines[end].block.text[:1].islower() \
+            and not ends_sentence(lines[end - 1].block.text):
+        end += 1
+    return end
+
+
 def _section_break_follows(lines: list[_Line], end: int, limit: int, window: int = 2) -> bool:
     """A related-links, newsletter, share or comments box starts right after ``end``."""
     return any(ln.pattern is not None and ln.pattern.rule in SECTION_BREAKS for ln in lines[end:min(limit, end + window)])
@@ -263,6 +273,7 @@ def classify_boilerplate(doc: Document, rules: BoilerplateRules = BoilerplateRul
         end = end if _section_break_follows(lines, end, thread) else thread
     end = _extend_over_data_list(lines, end, thread, rules)
     end = _extend_over_introduced_list(lines, end, thread, rules)
+    end = _extend_over_continuation(lines, end, thread)
     in_headline_run = _headline_runs(lines, start, end, rules, language) | _related_box_links(lines, start, end, rules)
 
     embedded = _inside_embeds(lines)

@@ -42,3 +42,18 @@ def test_navigation_before_the_article_goes():
     doc = classify_boilerplate(ingest_document(text.encode(), "a.txt"))
     assert [b.text for b in doc.blocks][0].startswith("The council voted")
     assert {r.text for r in doc.removed} == {"Home", "World", "Sport", "Log in"}
+
+
+def test_a_sentence_broken_across_lines_at_the_end_of_the_article_is_kept():
+    page = "\n\n".join([
+        "Menu", "Search",
+        "The council voted on Tuesday to close the old bridge to heavy traffic while engineers "
+        "study the cracks that were found in its supports during the spring inspection.",
+        "Residents who live near the river said they had been worried about the state of the "
+        "bridge for years and had written to the council about it more than once.",
+        "The mayor, who has held the office since 2015 and is standing again next year, said in a "
+        "statement that she was previously married to the shipping",
+        "magnate, John Roe.", "See more photos:", "Home", "Contact us"])
+    doc = clean_document(page.encode(), "broken.txt")
+    assert doc.body.endswith("magnate, John Roe.")
+    assert "See more photos:" not in doc.body
