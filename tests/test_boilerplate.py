@@ -1,6 +1,7 @@
 from newsclean.boilerplate import classify_boilerplate, main_run
 from newsclean.pipeline import clean_document, ingest_document
-from newsclean.patterns import first_matching_rule
+from newsclean.patterns import RULES, first_matching_rule
+from newsclean.signals import word_count
 
 
 def test_main_run_is_the_max_sum_span():
@@ -57,3 +58,14 @@ def test_a_sentence_broken_across_lines_at_the_end_of_the_article_is_kept():
     doc = clean_document(page.encode(), "broken.txt")
     assert doc.body.endswith("magnate, John Roe.")
     assert "See more photos:" not in doc.body
+
+
+def test_first_matching_rule_answers_as_trying_every_rule_in_order(raw_dir):
+    lines = {b.text for f in sorted(raw_dir.iterdir()) for b in ingest_document(f.read_bytes(), f.name).blocks}
+    matched = 0
+    for line in lines:
+        n = word_count(line)
+        expected = next((rule for rule in RULES if rule.matches(line, n)), None)
+        assert first_matching_rule(line, n) is expected, line
+        matched += expected is not None
+    assert matched >= 10  # the samples carry furniture of many families
