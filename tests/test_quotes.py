@@ -38,3 +38,12 @@ def test_quotes_are_linked_across_articles():
     occ = linked[0]["occurrences"][0]
     assert (occ["start"], ("Intro. " + ORIGINAL)[occ["start"]:occ["end"]][:15]) == (7, "“Unfortunately,")
     assert linked[0]["speaker"] == "the prime minister" or linked[0]["speaker"] is None
+
+
+def test_an_unquoted_fact_restated_inside_a_paragraph_stays():
+    lede = "The new model will go from zero to 60 mph in about 3.5 seconds, the company said on Tuesday."
+    later = ("Prices for the base version start at $60,000 before any of the options are added. The new model "
+             "will go from zero to 60 mph in about 3.5 seconds. Deliveries to the first customers in Europe "
+             "begin in the spring.")
+    out = dedup_quotes(_doc(lede, SAME_TOPIC, later))
+    assert [b.text for b in out.blocks] == [lede, SAME_TOPIC, later] and not out.removed
