@@ -120,15 +120,18 @@ def main_run(scores: list[float]) -> tuple[int, int]:
 
 
 _STARTS_WITH_DATE_OR_NUMBER = re.compile(r"^\W*(\d|(" + "|".join(MONTHS) + r")\b)", re.I)
+#: a line that ends with a score or tally ('Palm Bay d. Rockledge 70-44') is a result, not a headline
+_ENDS_WITH_SCORE = re.compile(r"\d\s*[-–]\s*\d+\W*$")
 
 
 def _is_headline_like(line: _Line, rules: BoilerplateRules, function_words: frozenset[str]) -> bool:
-    """A short title-case line; lines opening with a date or number are list data (tour dates,
-    results), not headlines."""
+    """A short title-case line; lines opening with a date or number, or closing with a score,
+    are list data (tour dates, results), not headlines."""
     last_word = line.block.text.rstrip().rsplit(None, 1)[-1].lower() if line.block.text.strip() else ""
     if line.block.text.rstrip().endswith(",") or last_word in function_words:
         return False  # a sentence wrapped mid-way, not a headline
-    return (not line.prose and not _STARTS_WITH_DATE_OR_NUMBER.match(line.block.text) and line.block.kind != HEADING and 2 <= line.words <= rules.headline_max_words
+    return (not line.prose and line.block.kind != HEADING and 2 <= line.words <= rules.headline_max_words
+            and not _STARTS_WITH_DATE_OR_NUMBER.match(line.block.text) and not _ENDS_WITH_SCORE.search(line.block.text)
             and not ends_sentence(line.block.text)
             and title_case_share(line.block.text) >= rules.headline_min_title_case)
 

@@ -69,3 +69,17 @@ def test_first_matching_rule_answers_as_trying_every_rule_in_order(raw_dir):
         assert first_matching_rule(line, n) is expected, line
         matched += expected is not None
     assert matched >= 10  # the samples carry furniture of many families
+
+
+def test_result_lines_inside_the_article_are_not_a_headline_list():
+    prose = ("The home side led from the first quarter and never looked back, with the guards scoring "
+             "most of their points from beyond the arc in a one-sided second half.")
+    headlines = ["Council Approves New Budget For Parks", "Mayor Opens Bridge After Long Repairs",
+                 "Local Team Wins State Title Again"]
+    results = ["GIRLS BASKETBALL", "Palm Bay d. Rockledge 70-44", "Cocoa d. West Shore 61-21", "BOYS SOCCER",
+               "Viera d. Rockledge 3-1"]
+    page = "\n\n".join([prose, *results, prose.replace("home", "away"), *headlines, prose.replace("first", "third")])
+    doc = classify_boilerplate(ingest_document(page.encode(), "results.txt"))
+    kept = {b.text for b in doc.blocks}
+    assert set(results) <= kept
+    assert not set(headlines) & kept
