@@ -33,7 +33,7 @@ from typing import NamedTuple
 
 from .corpus import CorpusLines
 from .patterns import PatternRule, first_matching_rule
-from .record import HEADING, Block, Document, Removal
+from .record import HEADING, TABLE_ROW, Block, Document, Removal
 from .signals import (MONTHS, STOPWORDS, ends_sentence, is_date_line, is_prose,
                       title_case_share, word_count)
 
@@ -130,7 +130,7 @@ def _is_headline_like(line: _Line, rules: BoilerplateRules, function_words: froz
     last_word = line.block.text.rstrip().rsplit(None, 1)[-1].lower() if line.block.text.strip() else ""
     if line.block.text.rstrip().endswith(",") or last_word in function_words:
         return False  # a sentence wrapped mid-way, not a headline
-    return (not line.prose and line.block.kind != HEADING and 2 <= line.words <= rules.headline_max_words
+    return (not line.prose and line.block.kind not in (HEADING, TABLE_ROW) and 2 <= line.words <= rules.headline_max_words
             and not _STARTS_WITH_DATE_OR_NUMBER.match(line.block.text) and not _ENDS_WITH_SCORE.search(line.block.text)
             and not ends_sentence(line.block.text)
             and title_case_share(line.block.text) >= rules.headline_min_title_case)

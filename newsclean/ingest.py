@@ -29,6 +29,10 @@ _HTML_SNIFF = re.compile(rb"^\s*(<!doctype html|<html|<head|<body|<\?xml)", re.I
 _MARKDOWN_SIGNS = re.compile(r"^#{1,6}\s+\S|\[[^\]\n]+\]\([^)\s]*\)|<https?://[^>\s]+>|\*\*[^*\n]+\*\*", re.M)
 #: a .txt with at least this many Markdown marks is read as Markdown
 MARKDOWN_MIN_SIGNS = 3
+#: a table cell this long (in words) holds prose: the page is laid out with a table, and
+#: extraction without tables reads it better (data tables have short cells and are kept)
+LAYOUT_TABLE_CELL_WORDS = 50
+_TABLE_ROW = re.compile(r"^[ \t]*\|.*\|[ \t]*$", re.M)
 
 
 class IngestError(ValueError):
@@ -89,16 +93,29 @@ def decode(raw: bytes) -> tuple[str, str]:
     return text.replace("\r\n", "\n").replace("\r", "\n"), encoding
 
 
-def extract_html(html: str) -> tuple[str, dict]:
-    """Main text (Markdown-formatted, one block per line) and metadata of an HTML page."""
+def has_layout_table(text: str, min_cell_words: int = LAYOUT_TABLE_CELL_WORDS) -> bool:
+    """A Markdown table with a cell of running prose: the page used a table for layout."""
+    return any(len(cell.split()) >= min_cell_words
+               for row in _TABLE_ROW.finditer(text) for cell in row.group().split("|"))
+
+
+def _trafilatura_json(html: str, tables: bool) -> dict | None:
     import trafilatura  # heavy import, only needed for HTML
 
     out = trafilatura.extract(html, output_format="json", with_metadata=True,
                               include_formatting=True, include_comments=False,
-                              include_tables=False, deduplicate=False)
-    if not out:
+                              include_tables=tables, deduplicate=False)
+    return json.loads(out) if out else None
+
+
+def extract_html(html: str) -> tuple[str, dict]:
+    """Main text (Markdown-formatted, one block per line, data tables as '| a | b |' rows) and
+    metadata of an HTML page."""
+    data = _trafilatura_json(html, tables=True)
+    if data and has_layout_table(data.get("text") or ""):
+        data = _trafilatura_json(html, tables=False)
+    if not data:
         raise IngestError("HTML page with no extractable main text")
-    data = json.loads(out)
     meta = {
         "title": data.get("title"),
         "published": data.get("date"),

@@ -14,6 +14,7 @@ from typing import Any
 PARAGRAPH = "paragraph"
 HEADING = "heading"
 LIST_ITEM = "list_item"
+TABLE_ROW = "table_row"
 
 
 @dataclass(frozen=True)

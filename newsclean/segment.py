@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .record import HEADING, LIST_ITEM, PARAGRAPH, Block
+from .record import HEADING, LIST_ITEM, PARAGRAPH, TABLE_ROW, Block
 
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 #: bullets, numbers, and the indented "o" that text renderers use for third-level items
@@ -21,6 +21,9 @@ _MD_AUTOLINK = re.compile(r"<((?:https?|ftp)://[^>\s]+)>")
 _MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
 _SPACES = re.compile(r"[ \t\u00a0]{2,}")
 _CLOSES_LINE = re.compile(r"[.!?:;…\"'”’)\]]\s*$")
+#: a Markdown table row ('| HD | 225.86 | -5.44% |') and the rule under its header ('|---|---|')
+_TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_TABLE_RULE = re.compile(r"^[\s|:\-]+$")
 
 
 def strip_markdown_inline(text: str) -> str:
@@ -42,7 +45,16 @@ def is_wrapped_continuation(line: str, next_line: str) -> bool:
     return bool(nxt) and nxt[0].islower() and not indented and not _CLOSES_LINE.search(line)
 
 
+def table_row_text(line: str) -> str:
+    """A Markdown table row as its cells' text, one space apart ('' for the header rule)."""
+    if _TABLE_RULE.match(line):
+        return ""
+    return " ".join(cell.strip() for cell in line.strip().strip("|").split("|") if cell.strip())
+
+
 def _line_block(line: str, gap: int, markdown: bool) -> Block:
+    if markdown and _TABLE_ROW.match(line):
+        return Block(tidy(strip_markdown_inline(table_row_text(line))), TABLE_ROW, gap)
     heading = _HEADING.match(line) if markdown else None
     if heading:
         return Block(tidy(strip_markdown_inline(heading.group(2))), HEADING, gap)
@@ -69,7 +81,7 @@ def _blocks_of_group(lines: list[str], gap: int, markdown: bool, markdown_joins:
             current.clear()
 
     for i, line in enumerate(lines):
-        starts_new = (_HEADING.match(line) if markdown else False) or _LIST_ITEM.match(line)
+        starts_new = (markdown and (_HEADING.match(line) or _TABLE_ROW.match(line))) or _LIST_ITEM.match(line)
         if current and starts_new:
             flush()
         current.append(line)
@@ -78,7 +90,7 @@ def _blocks_of_group(lines: list[str], gap: int, markdown: bool, markdown_joins:
         if nxt:
             if markdown_joins:
                 joins = not (line.endswith("  ") or _HEADING.match(line) or _HEADING.match(nxt)
-                             or _LIST_ITEM.match(nxt))
+                             or _LIST_ITEM.match(nxt) or _TABLE_ROW.match(line) or _TABLE_ROW.match(nxt))
             else:
                 joins = is_wrapped_continuation(line, nxt) and not _LIST_ITEM.match(nxt)
         if not joins:

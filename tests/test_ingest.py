@@ -43,3 +43,24 @@ def test_markdown_saved_as_txt_is_read_as_markdown(raw_dir):
 
 def test_id_is_stable_for_the_same_bytes():
     assert document_id(b"abc") == document_id(b"abc") != document_id(b"abd")
+
+
+def _page(table: str) -> bytes:
+    prose = "".join(f"<p>The harbour reopened on Monday after repairs that took {i} months, officials said, "
+                    f"and the first ferries are expected to arrive this week.</p>" for i in range(4))
+    return f"<html><body><article><h1>Harbour reopens</h1>{prose}{table}{prose}</article></body></html>".encode()
+
+
+def test_html_keeps_a_data_table_as_rows():
+    table = ("<table><tr><th>Ferry</th><th>Departs</th></tr><tr><td>Island Star</td><td>07:15</td></tr>"
+             "<tr><td>Blue Gull</td><td>09:40</td></tr></table>")
+    blocks = ingest_document(_page(table), "page.html").blocks
+    assert "Island Star 07:15" in [b.text for b in blocks]
+    assert not any("|" in b.text for b in blocks)
+
+
+def test_html_laid_out_in_a_table_is_read_without_it():
+    cell = " ".join(["Readers of the old site scroll down a single cell of text laid out by a table."] * 5)
+    table = f"<table><tr><td>{cell}</td><td>Top stories</td></tr></table>"
+    text = read_raw(_page(table), "page.html").text
+    assert "|" not in text and "first ferries" in text

@@ -1,4 +1,4 @@
-from newsclean.record import HEADING, LIST_ITEM, PARAGRAPH
+from newsclean.record import HEADING, LIST_ITEM, PARAGRAPH, TABLE_ROW
 from newsclean.segment import segment
 
 
@@ -23,3 +23,12 @@ def test_list_items_lose_their_bullet_but_keep_their_number():
     assert [(b.kind, b.text) for b in blocks[1:]] == [
         (LIST_ITEM, "1) Lego Star Wars set"), (LIST_ITEM, "2. A racing track"),
         (LIST_ITEM, "a bullet point"), (LIST_ITEM, "starred item")]
+
+
+def test_markdown_table_rows_are_one_block_each_without_pipes():
+    text = ("Shares fell on the news.\n\n| Ticker | Last | Change % |\n|---|---|---|\n"
+            "| HD | 225.86 | -5.44% |\n| LOW | 113.40 | -1.41% |\n\nAnalysts had expected more.\n")
+    blocks = segment(text, "html")
+    assert [(b.kind, b.text) for b in blocks[1:4]] == [
+        (TABLE_ROW, "Ticker Last Change %"), (TABLE_ROW, "HD 225.86 -5.44%"), (TABLE_ROW, "LOW 113.40 -1.41%")]
+    assert blocks[4].text == "Analysts had expected more."
