@@ -16,6 +16,8 @@ from functools import lru_cache
 
 import ahocorasick
 
+from .leads import LeadIndex, leads_of
+
 
 @dataclass(frozen=True)
 class PatternRule:
@@ -256,6 +258,11 @@ def _hint_automaton(rules: tuple[PatternRule, ...]) -> ahocorasick.Automaton:
 
 
 _HINTS = _hint_automaton(RULES)
+#: rules without hints whose pattern is whole-line anchored: gated by how the line starts
+_LEADS = LeadIndex({r.rule: leads for r in RULES if not r.hints and (leads := leads_of(r.pattern)) is not None})
+#: rules that neither hints nor leads can rule out: tried on every line
+_ALWAYS_TRIED = frozenset(r.rule for r in RULES if not r.hints and r.rule not in _LEADS.gated)
+_ORDER = {r.rule: i for i, r in enumerate(RULES)}
 
 
 def rules_hinted_in(lowered: str) -> set[str]:
@@ -266,27 +273,27 @@ def rules_hinted_in(lowered: str) -> set[str]:
     return found
 
 
-@lru_cache(maxsize=None)
-def _rules_for_length(n_words: int) -> tuple[PatternRule, ...]:
-    """The rules whose ``max_words`` admits a line of ``n_words`` words, in declaration order."""
-    return tuple(r for r in RULES if n_words <= r.max_words)
+def candidate_rules(lowered: str) -> list[str]:
+    """Names of the rules that may match a lower-cased line, in declaration order: those whose
+    hints it holds, the anchored ones its start admits, and those neither can rule out."""
+    found = rules_hinted_in(lowered)
+    found |= _LEADS.admitted(lowered)
+    found |= _ALWAYS_TRIED
+    return sorted(found, key=_ORDER.__getitem__)
 
 
 @lru_cache(maxsize=65536)
 def first_matching_rule(text: str, n_words: int) -> PatternRule | None:
     """The first pattern family a line belongs to, or None (cached: stages ask about the same lines).
 
-    Same answer as trying ``rule.matches`` for each rule in order, but the hints of all rules are
-    found in one Aho-Corasick pass and the per-rule checks are inlined (the hot loop of the stage)."""
-    rules = _rules_for_length(min(n_words, MAX_RULE_WORDS + 1))
-    if not rules:
+    Same answer as trying ``rule.matches`` for each rule in order, but only the few rules the
+    line's hints and start admit are tried (the hot loop of the stage)."""
+    if n_words > MAX_RULE_WORDS:
         return None
-    hinted = rules_hinted_in(text.lower())
-    for rule in rules:
-        if rule.hints and rule.rule not in hinted:
-            continue
-        # the last two checks of PatternRule.matches, inlined: this loop is the stage's hot path
-        if rule.pattern.search(text) and (rule.also is None or n_words <= rule.bare_words
-                                          or rule.also.search(text)):
+    for name in candidate_rules(text.lower()):
+        rule = RULES_BY_NAME[name]
+        # the last checks of PatternRule.matches, inlined: this loop is the stage's hot path
+        if n_words <= rule.max_words and rule.pattern.search(text) and (
+                rule.also is None or n_words <= rule.bare_words or rule.also.search(text)):
             return rule
     return None
