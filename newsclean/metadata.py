@@ -88,6 +88,30 @@ def parse_byline(text: str, max_words: int = 12) -> tuple[str, str | None] | Non
     return "; ".join(people), site
 
 
+#: the fields of a post's meta strip ('05/10/2018 - Posted by: Jane Roe - Category: Health - Tags: …')
+_META_FIELD_SEPARATOR = re.compile(r"\s+[-–—|·•]\s+")
+
+
+def parse_meta_strip(text: str, max_words: int = 30) -> tuple[str | None, str | None] | None:
+    """(author, ISO date) of a line made only of a post's meta fields, at least two of them:
+    a date, a 'By …' part, and 'Label: value' parts of the taxonomy family (category, tags…).
+    None when any part is something else."""
+    parts = _META_FIELD_SEPARATOR.split(text.strip())
+    if len(parts) < 2 or word_count(text) > max_words:
+        return None
+    taxonomy = RULES_BY_NAME["taxonomy_line"]
+    author = date = None
+    for part in parts:
+        byline = parse_byline(part, max_words)
+        if byline:
+            author = author or byline[0]
+        elif is_date_line(part):
+            date = date or parse_date(part)
+        elif not taxonomy.matches(part, word_count(part)):
+            return None
+    return (author, date) if author or date else None
+
+
 def site_from_text(blocks: list[Block]) -> str | None:
     """Outlet name stated by an appeal, newsletter box or copyright line (longest wins)."""
     found = []
@@ -166,6 +190,13 @@ def extract_metadata(doc: Document, rules: MetadataRules = MetadataRules()) -> D
     for i in range(len(blocks)):
         in_edges = head_start <= i < head_end or i >= tail_start
         if i in taken or not in_edges and word_count(blocks[i].text) > rules.byline_anywhere_max_words:
+            continue
+        strip = parse_meta_strip(blocks[i].text) if in_edges else None
+        if strip:
+            author, iso = strip
+            meta = replace(meta, author=meta.author or author, published=meta.published or iso)
+            taken[i] = Removal("byline", blocks[i].text, "a post's meta strip (date, author, category, tags)",
+                               "meta_strip")
             continue
         parsed = parse_byline(blocks[i].text, rules.byline_max_words)
         if parsed:

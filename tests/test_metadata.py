@@ -34,3 +34,16 @@ def test_head_lines_move_into_metadata():
     assert meta.url == "https://example.org/harbour"
     assert body[0] == "Become a member"  # appeals are the boilerplate stage's business
     assert {r.category for r in removed} == {"title", "dateline", "byline", "source_footer"}
+
+
+def test_a_meta_strip_of_date_author_and_tags_is_one_byline():
+    text = ("Harbour reopens after storm damage\n\n"
+            "05/10/2018 - Posted by: Ann Lee - Category: Local - Tags: harbour, storm, ferries\n\n"
+            "The harbour reopened on Monday after repairs that took four months, officials said.\n\n"
+            "Ferries will run again from next week, the port authority said in a statement.\n\n"
+            "Paris - The minister said the works would be paid for by the state and the region.\n")
+    meta, body, removed = _meta(text)
+    assert (meta.author, meta.published[:4]) == ("Ann Lee", "2018")
+    strip = next(r for r in removed if r.rule == "meta_strip")
+    assert strip.category == "byline" and strip.text.startswith("05/10/2018")
+    assert body[-1].startswith("Paris - The minister")  # a dateline sentence is not a meta strip
