@@ -57,6 +57,13 @@ _SHARE_TARGET = (r"(share|tweet|pin|pint|pinterest|email|e-mail|print|copy link|
                  r"reddit|telegram|messenger|flipboard|tumblr|pocket|buffer|vk|weibo|wechat|line|sms|google\+?|x|shares?|"
                  r"compartilhar|compartir|partager|teilen|condividi|baixar|imprimir|drucken|imprimer|stampa)")
 _SHARE_SUFFIX = r" (this|on|via|entry|article|story)( \w+)?"
+#: phrases of a sign-up or subscription offer; one alone is too weak for a long paragraph, two are not
+_OFFER_CUES = (r"sign up (?:for|to) (?:our|the|a)|subscribe to (?:our|the)|your inbox|for as little as|"
+               r"use (?:the )?(?:promo |coupon |discount )?code|\d+ issues for|free trial|subscriptions? (?:service|plan|offer)|"
+               r"start your (?:day|morning|week) with|limited[- ]time offer|enter your e-?mail|"
+               r"delivered (?:through|to) your (?:letterbox|door|doorstep|mailbox)")
+_OFFER_HINTS = ("sign up", "subscribe to", "your inbox", "as little as", "code", "issues for", "free trial", "subscription",
+                "start your", "limited", "enter your", "delivered")
 _PERSON = r"[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}"
 _ORG = r"[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*){0,4}"
 
@@ -209,6 +216,9 @@ RULES: tuple[PatternRule, ...] = (
         25, "a promotional call to action ('… by clicking here', 'Download our app')",
         hints=("download", "get", "install", "app store", "free trial", "subscription", "as little as",
                "tell us", "join our", "join the", "subscribe", "limited")),
+    PatternRule("promo_paragraph", "advertisement", _rx(rf"\b(?:{_OFFER_CUES})\b.*\b(?:{_OFFER_CUES})\b"), 60,
+                "a paragraph making two or more sign-up or subscription offers ('… for as little as Rs 599 … "
+                "Use the code …') to the reader", _ADDRESSES_READER, 0, hints=_OFFER_HINTS),
     PatternRule("taxonomy_line", "navigation", _rx(
         r"^\W*(tags?|topics?|subjects?|categor(y|ies|ia|ias)|filed under|posted in|keywords|themen|schlagworte|"
         r"etiquetas|mots-clés|argomenti|タグ|标签)\s*[:：]"),
