@@ -47,3 +47,19 @@ def test_an_unquoted_fact_restated_inside_a_paragraph_stays():
              "begin in the spring.")
     out = dedup_quotes(_doc(lede, SAME_TOPIC, later))
     assert [b.text for b in out.blocks] == [lede, SAME_TOPIC, later] and not out.removed
+
+
+def test_numbers_decide_a_borderline_repeat():
+    original = ("The 10-year note last rose 12/32 in price to yield 1.771%, from 1.811% late on Monday, "
+                "as investors sought safety before the central bank meeting.")
+    same_template = ("The 30-year bond last rose 29/32 in price to yield 2.252%, from 2.293% late on Monday, "
+                     "as traders waited for the central bank meeting.")
+    out = dedup_quotes(_doc(original, SAME_TOPIC, same_template))
+    assert not out.removed  # new numbers: another statement in the same words
+
+    figures = ("Exports grew by 8.6% to 1,300 billion yuan in the first half, the customs office said, "
+               "led by sales of cars and batteries to Europe.")
+    reworded = ("Customs figures show exports rose by 8.6% to 1300 billion yuan in the first six months, "
+                "mainly on car and battery shipments to Europe.")  # Jaccard 0.29: under the plain bar
+    out = dedup_quotes(_doc(figures, SAME_TOPIC, reworded))
+    assert [r.text for r in out.removed] == [reworded]  # the same figures in other words
