@@ -14,12 +14,16 @@ head is not ASCII (where case folding may differ from ``str.lower``) is never ga
 from __future__ import annotations
 
 import re
-from re import _constants as C  # noqa: N812 (the parser's opcode names)
-from re import _parser
+
+try:  # Python's own regex parser (private, 3.11+); without it no pattern is gated
+    from re import _constants as C  # noqa: N812 (the parser's opcode names)
+    from re import _parser
+except ImportError:  # pragma: no cover
+    C = _parser = None
 
 #: stop expanding alternatives past this many prefixes (keep what is read so far)
 MAX_PREFIXES = 2000
-_NOT_WORD = [(C.IN, [(C.CATEGORY, C.CATEGORY_NOT_WORD)])]
+_NOT_WORD = [(C.IN, [(C.CATEGORY, C.CATEGORY_NOT_WORD)])] if C else []
 _DIGITS = frozenset("0123456789")
 _LEADING_NON_WORD = re.compile(r"\W*")
 _NONE: frozenset[str] = frozenset()
@@ -85,7 +89,7 @@ def _alternatives(seq: list) -> list[list]:
 def leads_of(pattern: re.Pattern) -> tuple[str, ...] | None:
     """Lower-case prefixes of which a line must start with one (after its leading non-word
     characters) for ``pattern`` to match it; None when the pattern cannot be gated this way."""
-    if not pattern.flags & re.IGNORECASE:
+    if _parser is None or not pattern.flags & re.IGNORECASE:
         return None
     try:
         tree = list(_parser.parse(pattern.pattern, pattern.flags))
