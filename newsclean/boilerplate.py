@@ -237,6 +237,26 @@ def _related_box_links(lines: list[_Line], start: int, end: int, rules: Boilerpl
     return out
 
 
+#: headers of boxes set inside an article ('Related links', 'Read more', 'See also'), unlike the
+#: page's own boxes ('Top stories', 'Most popular'), which end it
+_INLINE_BOX_HEADER = re.compile(r"^\W*(related|read (more|also)|see also|also (read|see)|more (on|about))\b", re.I)
+
+
+def _inline_boxes(lines: list[_Line], rules: BoilerplateRules, max_links: int = 8) -> set[int]:
+    """A 'Related' header and its links with article prose right after them: a box set inside
+    the article, which the article goes on past (its blocks score nothing either way)."""
+    out: set[int] = set()
+    for i, ln in enumerate(lines):
+        if ln.pattern is not None and ln.pattern.rule == "related_header" and _INLINE_BOX_HEADER.match(ln.block.text):
+            j = i + 1
+            while j < len(lines) and j - i <= max_links and not lines[j].prose and lines[j].pattern is None \
+                    and lines[j].words <= rules.headline_max_words + 10:
+                j += 1
+            if j > i + 1 and j < len(lines) and lines[j].prose:
+                out.update(range(i, j))
+    return out
+
+
 def _outside_removal(line: _Line, before: bool, run_len: int) -> Removal:
     text = line.block.text
     if before:
@@ -265,7 +285,8 @@ def classify_boilerplate(doc: Document, rules: BoilerplateRules = BoilerplateRul
             pattern = REPEATED_ACROSS_CORPUS
         lines.append(_Line(b, n, prose, pattern))
     thread = _comment_thread_start(lines, rules)
-    start, end = main_run([_score(ln, rules) for ln in lines[:thread]])
+    inline = _inline_boxes(lines[:thread], rules)
+    start, end = main_run([0.0 if i in inline else _score(ln, rules) for i, ln in enumerate(lines[:thread])])
     if end == 0:  # no running prose at all: trust only the lexical families
         start, end = 0, thread
     elif doc.format == "html":

@@ -88,3 +88,15 @@ def test_result_lines_inside_the_article_are_not_a_headline_list():
     kept = {b.text for b in doc.blocks}
     assert set(results) <= kept
     assert not set(headlines) & kept
+
+
+def test_the_article_goes_on_past_a_related_links_box_set_inside_it():
+    para = ("The agency said on Monday that the crew would spend most of the six-month trip asleep, "
+            "which would cut the food and water the ship has to carry by more than half.")
+    last = ("Challenges include designing the spacecraft to run largely on its own while the crew sleeps, "
+            "and waking them safely when the ship nears its destination, the study said.")
+    page = "\n\n".join(["Menu", "Search", para, para.replace("Monday", "Tuesday"), "Related Links",
+                        "Space agency website", "Mars mission timeline", last, "Report Error", "Top Video"])
+    doc = classify_boilerplate(ingest_document(page.encode(), "box.txt"))
+    kept = [b.text for b in doc.blocks]
+    assert kept[-1] == last and "Space agency website" not in kept and "Report Error" not in kept
