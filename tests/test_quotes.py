@@ -63,3 +63,13 @@ def test_numbers_decide_a_borderline_repeat():
                 "mainly on car and battery shipments to Europe.")  # Jaccard 0.29: under the plain bar
     out = dedup_quotes(_doc(figures, SAME_TOPIC, reworded))
     assert [r.text for r in out.removed] == [reworded]  # the same figures in other words
+
+
+def test_a_rewording_that_changes_word_endings_is_caught_by_3_grams():
+    original = ("Recently the police department has received numerous reports of telecommunications fraud: "
+                "criminals impersonate phone companies and send fraudulent messages luring victims to a fake website.")
+    reworded = ("The police recently found several cases of fraudulent telecommunication, where criminals faked "
+                "the phone company to send fraud messages that lure owners onto fake websites.")  # 5-gram J 0.28
+    out = dedup_quotes(_doc(original, SAME_TOPIC, reworded))
+    [removal] = out.removed
+    assert removal.text == reworded and "3-gram" in removal.reason and removal.repeats_paragraph == 0
