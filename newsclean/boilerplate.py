@@ -14,7 +14,8 @@ Two kinds of evidence, each a named rule counted in the run summary:
   or whatever a colon-ended last paragraph introduces, up to the first furniture block.
 * a **comment thread** (its first marker after some article prose) ends the article.
 * a short line that the **corpus** pre-pass found on many pages (:mod:`newsclean.corpus`) counts
-  as furniture too.
+  as furniture too, and so does a line found **three times on the page** (a menu repeated in the
+  header and footer, the same caption or credit under every photo).
 * a block enclosed by **social-embed markers** is the embedded post's text.
 * inside the run, a **run of short title-case lines** (a menu or headline list dropped into the
   page) goes too, and so do the non-prose lines under a 'Most read' / 'Related' header.
@@ -28,6 +29,7 @@ Every removal keeps its category and a reason a person can read.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -40,6 +42,10 @@ from .signals import (MONTHS, STOPWORDS, ends_sentence, is_date_line, is_prose,
 #: a line the corpus pre-pass found on many pages (newsclean/corpus.py), treated as furniture
 REPEATED_ACROSS_CORPUS = PatternRule("repeated_across_corpus", "navigation", re.compile(""), 10_000,
                                      "a short line found on many pages of this corpus (site furniture)")
+
+#: a line found many times on one page: a menu entry, a caption or credit under every photo
+REPEATED_IN_PAGE = PatternRule("repeated_in_page", "navigation", re.compile(""), 40,
+                               "a non-prose line found 3 or more times on this page (menu entry, caption, credit)")
 
 #: pattern families that mark the end of the article when they stand after it
 SECTION_BREAKS = frozenset({"related_header", "comments_box", "newsletter_box", "share_bar", "comment_author",
@@ -81,6 +87,10 @@ class BoilerplateRules:
     #: ... each of at most this many words and at least this share of capitalised words
     headline_max_words: int = 15
     headline_min_title_case: float = 0.6
+    #: a non-prose line of at least this many words found this many times on one page is furniture (no such
+    #: line of the 72 dev pages is in their article text; 49 are menus, captions and credits)
+    repeated_line_min_words: int = 3
+    repeated_line_min_count: int = 3
 
 
 class _Line(NamedTuple):  # a tuple: built once per line of every page, ~4x cheaper than a frozen dataclass
@@ -276,6 +286,7 @@ def classify_boilerplate(doc: Document, rules: BoilerplateRules = BoilerplateRul
     if not doc.blocks:
         return doc
     language = doc.language if doc.language != "und" else doc.stopword_language
+    counts = Counter(b.text for b in doc.blocks)
     lines = []
     for b in doc.blocks:
         n = word_count(b.text)
@@ -283,6 +294,9 @@ def classify_boilerplate(doc: Document, rules: BoilerplateRules = BoilerplateRul
         pattern = first_matching_rule(b.text, n)
         if pattern is None and not prose and corpus is not None and corpus.is_repeated(b.text):
             pattern = REPEATED_ACROSS_CORPUS
+        if pattern is None and not prose and counts[b.text] >= rules.repeated_line_min_count \
+                and rules.repeated_line_min_words <= n <= REPEATED_IN_PAGE.max_words:
+            pattern = REPEATED_IN_PAGE
         lines.append(_Line(b, n, prose, pattern))
     thread = _comment_thread_start(lines, rules)
     inline = _inline_boxes(lines[:thread], rules)

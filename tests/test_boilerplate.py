@@ -100,3 +100,14 @@ def test_the_article_goes_on_past_a_related_links_box_set_inside_it():
     doc = classify_boilerplate(ingest_document(page.encode(), "box.txt"))
     kept = [b.text for b in doc.blocks]
     assert kept[-1] == last and "Space agency website" not in kept and "Report Error" not in kept
+
+
+def test_a_line_found_three_times_on_the_page_is_furniture():
+    caption = "2018 Theatre Tradition Series Performance at the Old Palace"
+    para = ("The festival opened on Saturday with a drum dance on the main stage, and the crowd stayed "
+            "in the park until long after the last performers had left.")
+    page = "\n\n".join([para, caption, para.replace("Saturday", "Sunday"), caption,
+                        para.replace("drum", "mask"), caption, para.replace("park", "square")])
+    doc = classify_boilerplate(ingest_document(page.encode(), "photos.txt"))
+    assert caption not in [b.text for b in doc.blocks] and len(doc.blocks) == 4
+    assert {r.rule for r in doc.removed} == {"repeated_in_page"}
