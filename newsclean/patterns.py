@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import ahocorasick
 
-from .leads import LeadIndex, leads_of
+from .leads import LeadIndex, leads_of, start_lookahead
 
 
 @dataclass(frozen=True)
@@ -273,6 +273,9 @@ _LEADS = LeadIndex({r.rule: leads for r in RULES if not r.hints and (leads := le
 #: rules that neither hints nor leads can rule out: tried on every line
 _ALWAYS_TRIED = frozenset(r.rule for r in RULES if not r.hints and r.rule not in _LEADS.gated)
 _ORDER = {r.rule: i for i, r in enumerate(RULES)}
+#: each rule's search, behind a lookahead of the characters its matches start with where that
+#: set is known (same matches; unanchored patterns run 2-3x faster)
+_SEARCH = {r.rule: (start_lookahead(r.pattern) or r.pattern).search for r in RULES}
 
 
 def rules_hinted_in(lowered: str) -> set[str]:
@@ -303,7 +306,7 @@ def first_matching_rule(text: str, n_words: int) -> PatternRule | None:
     for name in candidate_rules(text.lower()):
         rule = RULES_BY_NAME[name]
         # the last checks of PatternRule.matches, inlined: this loop is the stage's hot path
-        if n_words <= rule.max_words and rule.pattern.search(text) and (
+        if n_words <= rule.max_words and _SEARCH[name](text) and (
                 rule.also is None or n_words <= rule.bare_words or rule.also.search(text)):
             return rule
     return None

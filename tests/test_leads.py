@@ -1,6 +1,6 @@
 import re
 
-from newsclean.leads import LeadIndex, leads_of
+from newsclean.leads import LeadIndex, leads_of, start_lookahead
 from newsclean.patterns import RULES, first_matching_rule
 from newsclean.signals import word_count
 
@@ -34,3 +34,19 @@ def test_gated_lookup_answers_as_trying_every_rule():
         expected = next((r for r in RULES if n <= r.max_words and r.pattern.search(line)
                          and (r.also is None or n <= r.bare_words or r.also.search(line))), None)
         assert first_matching_rule(line, n) is expected, line
+
+
+def test_start_lookahead_finds_the_same_matches():
+    rx = re.compile(r"\b(support|donate) (our|to) journalism\b|\(\s*(AP|Reuters)\s*\)$|^\W*give\b", re.I)
+    fast = start_lookahead(rx)
+    assert fast is not None and fast.pattern.startswith("(?:^|(?=[")
+    texts = ["Please SUPPORT our journalism today", "A crash on the M4 (Reuters)", "— Give now", "give",
+             "Nothing to see here", "ſupport our journalism", "They donate to journalism"]
+    for text in texts:
+        a, b = rx.search(text), fast.search(text)
+        assert (a and a.span()) == (b and b.span()), text
+
+
+def test_start_lookahead_declines_patterns_that_start_anywhere():
+    assert start_lookahead(re.compile(r"\w+ says", re.I)) is None
+    assert start_lookahead(re.compile(r"(a|b?)c", re.I)) is None
