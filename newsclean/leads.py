@@ -176,7 +176,7 @@ def start_lookahead(pattern: re.Pattern) -> re.Pattern | None:
             more, d = _first_chars(alt)
             chars |= more
             digits |= d
-    except (_Anywhere, Exception):
+    except Exception:  # _Anywhere, or a parse the reader does not know: no lookahead
         return None
     if not chars and not digits:
         return None  # anchored everywhere already
