@@ -91,6 +91,9 @@ class BoilerplateRules:
     #: line of the 72 dev pages is in their article text; 49 are menus, captions and credits)
     repeated_line_min_words: int = 3
     repeated_line_min_count: int = 3
+    #: the one line between the title and the article's prose, when it has at least this many words, is the
+    #: article's headline or deck, not navigation (a menu has more than one line; a byline is shorter)
+    deck_min_words: int = 7
 
 
 class _Line(NamedTuple):  # a tuple: built once per line of every page, ~4x cheaper than a frozen dataclass
@@ -267,6 +270,14 @@ def _inline_boxes(lines: list[_Line], rules: BoilerplateRules, max_links: int = 
     return out
 
 
+def _take_in_deck(lines: list[_Line], start: int, rules: BoilerplateRules) -> int:
+    """Start the article one line earlier when that line is the only one before it and is long
+    enough to be a headline or deck (the title line itself was already taken into metadata)."""
+    if start == 1 and lines[0].pattern is None and lines[0].words >= rules.deck_min_words:
+        return 0
+    return start
+
+
 def _outside_removal(line: _Line, before: bool, run_len: int) -> Removal:
     text = line.block.text
     if before:
@@ -309,6 +320,7 @@ def classify_boilerplate(doc: Document, rules: BoilerplateRules = BoilerplateRul
         # ends the main prose run
         start = 0
         end = end if _section_break_follows(lines, end, thread) else thread
+    start = _take_in_deck(lines, start, rules)
     end = _extend_over_data_list(lines, end, thread, rules)
     end = _extend_over_introduced_list(lines, end, thread, rules)
     end = _extend_over_continuation(lines, end, thread)
