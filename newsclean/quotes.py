@@ -1,12 +1,14 @@
 """Quotes: drop a quote the article already gave, and link the same quote across articles.
 
 Within one article (:func:`dedup_quotes`) a later paragraph that repeats an earlier one — the
-same statement, often in another translation — is removed whole (rule ``repeated_paragraph``:
-character 5-gram Jaccard, with character 3-grams as a second look and numbers moving the bar;
-on the WMT translation pairs 3-grams separate rewordings from other passages better); when only
-one sentence of a paragraph repeats an earlier paragraph (rule ``repeated_sentence``: share of
-the sentence's 5-grams found in that paragraph), only that sentence goes and the rest stays.
-Each removal records which clean paragraph it repeats.
+same statement, often in another translation — is removed whole (rule ``repeated_paragraph``):
+earlier paragraphs whose character 5-gram Jaccard with it reaches a low bar are scored by the
+quote pair model (:mod:`newsclean.quote_model`: 3-gram overlap, how it is spread along the text,
+lengths and numbers), and the best one at or over the model's threshold is the one it repeats.
+When only one sentence of a paragraph repeats an earlier paragraph (rule ``repeated_sentence``:
+share of the sentence's 5-grams found in that paragraph, with 3-grams as a second look and numbers
+moving the bar), only that sentence goes and the rest stays. Each removal records which clean
+paragraph it repeats.
 
 Across articles (:class:`QuoteIndex`) every quotation in the clean text is indexed with MinHash
 LSH (datasketch), so finding the other carriers of a statement costs one query, not a pass over
@@ -18,8 +20,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from .quote_model import QuotePairModel, load_model, pair_features
 from .record import Block, Document, Removal
-from .signals import ends_sentence, sentence_spans
+from .signals import STOPWORDS, ends_sentence, sentence_spans
 
 _PUNCT = re.compile(r"[^\w\s]", re.U)
 _SPACE = re.compile(r"\s+")
@@ -39,14 +42,13 @@ _PRONOUNS = {"He", "She", "They", "It", "We", "I", "The", "This", "That"}
 
 @dataclass(frozen=True)
 class _Bars:
-    """The scores at which a text repeats an earlier paragraph, by the evidence it has."""
+    """The scores at which a sentence repeats an earlier paragraph, by the evidence it has."""
 
-    plain: float  # 5-gram score, no numbers
-    numbers_agree: float  # 5-gram score, every number of the text in the earlier paragraph
-    new_number: float  # 5-gram score, a number the earlier paragraph lacks
-    trigram: float  # 3-gram score, when the 5-gram bars are not met
-    trigram_new_number: float
-    trigram_candidate: float  # 3-grams are compared only where the 5-gram score reaches this
+    plain: float  # 5-gram containment, no numbers
+    numbers_agree: float  # 5-gram containment, every number of the sentence in the earlier paragraph
+    new_number: float  # 5-gram containment, a number the earlier paragraph lacks
+    trigram: float  # 3-gram containment, when the 5-gram bars are not met (never with a new number)
+    trigram_candidate: float  # 3-grams are compared only where the 5-gram containment reaches this
 
 
 @dataclass(frozen=True)
@@ -55,19 +57,16 @@ class QuoteRules:
 
     #: character shingle length
     shingle: int = 5
-    #: a paragraph whose 5-gram Jaccard with an earlier one reaches this repeats it
-    paragraph_jaccard: float = 0.30
-    #: ... or this, when it states numbers and every one of them is in the earlier paragraph;
-    #: a paragraph stating a number the earlier one lacks needs the second bar (translations keep
-    #: numbers: on the dev pairs +2.3 points recall and one false match fewer)
-    numbers_agree_jaccard: float = 0.22
-    new_number_max_jaccard: float = 0.45
-    #: ... or, when that fails, a character 3-gram Jaccard of this (0.50 with a new number), tried
-    #: on earlier paragraphs of 5-gram Jaccard >= ``trigram_candidate_jaccard`` (dev pairs: full
-    #: recall 0.878 -> 0.910 at the same 8 hard false matches; no pair reaching 0.42 is under 0.23)
-    trigram_jaccard: float = 0.42
-    trigram_new_number_jaccard: float = 0.50
-    trigram_candidate_jaccard: float = 0.20
+    #: the pair model scores an earlier paragraph only when its 5-gram Jaccard with the later one
+    #: reaches this (2 of the 876 dev positive pairs lie below, 31% of the hard negatives above)
+    paragraph_candidate_jaccard: float = 0.10
+    #: a paragraph repeats an earlier one when the pair model gives at least this probability;
+    #: None: the model's own threshold (at most 1% of the hard dev negatives reach it out of fold)
+    paragraph_min_probability: float | None = None
+    #: two paragraphs that each state a number the other lacks report different facts ('the 10-year
+    #: note rose to yield 1.786%' / 'the 30-year bond rose to yield 2.252%') unless their 5-gram
+    #: Jaccard reaches this (dev pairs: 7 of 876 positives differ so, 100 of 516 hard negatives)
+    numbers_differ_min_jaccard: float = 0.45
     #: a sentence whose 5-grams are this much inside an earlier paragraph repeats it
     sentence_containment: float = 0.55
     #: ... or this much, when all its numbers are in that paragraph (dev partial pairs: +2.7
@@ -90,13 +89,9 @@ class QuoteRules:
     #: unquoted sentence there is the writer restating a fact: 12 of 18 false removals on dev pages)
     embedded_repeat_needs_quote: bool = True
 
-    def paragraph_bars(self) -> _Bars:
-        return _Bars(self.paragraph_jaccard, self.numbers_agree_jaccard, self.new_number_max_jaccard,
-                     self.trigram_jaccard, self.trigram_new_number_jaccard, self.trigram_candidate_jaccard)
-
     def sentence_bars(self) -> _Bars:
         return _Bars(self.sentence_containment, self.numbers_agree_containment, self.new_number_max_containment,
-                     self.trigram_containment, float("inf"), self.trigram_candidate_containment)
+                     self.trigram_containment, self.trigram_candidate_containment)
 
 
 def normalise(text: str) -> str:
@@ -122,15 +117,17 @@ def containment(part: frozenset, whole: frozenset) -> float:
     return len(part & whole) / len(part) if part else 0.0
 
 
-def dedup_quotes(doc: Document, rules: QuoteRules = QuoteRules()) -> Document:
+def dedup_quotes(doc: Document, rules: QuoteRules = QuoteRules(), model: QuotePairModel | None = None) -> Document:
     """Remove paragraphs and sentences that repeat an earlier paragraph of the same article."""
+    model = model or load_model()
     kept: list[Block] = []
     earlier: list[tuple[int, frozenset]] = []  # (index in kept, shingles)
-    trigram_cache: dict[int, frozenset] = {}  # index in kept -> character 3-grams, made when first needed
+    stopwords = STOPWORDS.get(doc.language if doc.language != "und" else doc.stopword_language or "", frozenset())
+    views = _KeptViews(kept, stopwords)
     removed: list[Removal] = []
     for block in doc.blocks:
         sh = shingles(block.text, rules.shingle)
-        text, cut = _drop_repeats(block.text, sh, earlier, rules, kept, trigram_cache)
+        text, cut = _drop_repeats(block.text, sh, earlier, rules, views, model)
         removed.extend(cut)
         if not text:
             continue
@@ -143,9 +140,53 @@ def dedup_quotes(doc: Document, rules: QuoteRules = QuoteRules()) -> Document:
     return doc.with_changes(blocks=tuple(kept), removed=doc.removed + tuple(removed))
 
 
+class _KeptViews:
+    """What the detector reads of each kept paragraph besides its 5-grams (3-grams, words,
+    numbers), each made once and only when first needed."""
+
+    def __init__(self, kept: list[Block], stopwords: frozenset[str]):
+        self.kept = kept
+        self.stopwords = stopwords
+        self._trigrams: dict[int, frozenset] = {}
+        self._words: dict[int, tuple[int, list[str]]] = {}
+        self._numbers: dict[int, set[str]] = {}
+
+    def text(self, i: int) -> str:
+        return self.kept[i].text
+
+    def trigrams(self, i: int) -> frozenset:
+        if i not in self._trigrams:
+            self._trigrams[i] = shingles(self.kept[i].text, 3)
+        return self._trigrams[i]
+
+    def words(self, i: int) -> tuple[int, list[str]]:
+        """(word count, content words in order)."""
+        if i not in self._words:
+            self._words[i] = self.words_of(self.kept[i].text)
+        return self._words[i]
+
+    def words_of(self, text: str) -> tuple[int, list[str]]:
+        words = normalise(text).split()
+        return len(words), content_words(words, self.stopwords)
+
+    def numbers(self, i: int) -> set[str]:
+        if i not in self._numbers:
+            self._numbers[i] = numbers_in(self.kept[i].text)
+        return self._numbers[i]
+
+
+def content_words(words: list[str], stopwords: frozenset[str]) -> list[str]:
+    return [w for w in words if w not in stopwords]
+
+
 def numbers_in(text: str) -> set[str]:
     """The numbers a text states ('1,300' and '1300' alike)."""
     return {n.replace(",", "") for n in _NUMBER.findall(text)}
+
+
+def numbers_differ(numbers: set[str], earlier_numbers: set[str]) -> bool:
+    """Each text states a number the other lacks."""
+    return bool(numbers - earlier_numbers) and bool(earlier_numbers - numbers)
 
 
 def _agrees_enough(text: str, earlier_text: str, score: float, bar: float, bar_numbers_agree: float,
@@ -175,10 +216,33 @@ def _containments(size: int, overlaps: list[tuple[int, int, int]]) -> list[tuple
     return [(i, shared / size if size else 0.0) for i, shared, _ in overlaps]
 
 
-def _repeat_of(text: str, scored: list[tuple[int, float]], kept: list[Block],
-               trigram_cache: dict[int, frozenset], measure, bars: _Bars) -> tuple[int, float, int] | None:
-    """(index, score, gram length) of the earlier paragraph ``text`` repeats by ``measure``
-    (Jaccard for a paragraph, containment for a sentence), or None.
+def _paragraph_repeat_of(text: str, jaccards: list[tuple[int, float]], views: _KeptViews, rules: QuoteRules,
+                         model: QuotePairModel) -> tuple[int, float, float] | None:
+    """(index, probability, 3-gram Jaccard) of the earlier paragraph ``text`` restates, or None:
+    the pair model scores each earlier paragraph whose 5-gram Jaccard reaches the candidate bar."""
+    candidates = [(i, score) for i, score in jaccards if score >= rules.paragraph_candidate_jaccard]
+    if not candidates:
+        return None
+    trigrams, (words, content), numbers = shingles(text, 3), views.words_of(text), numbers_in(text)
+    best = (-1.0, -1, 0.0)
+    for i, j5 in candidates:
+        if j5 < rules.numbers_differ_min_jaccard and numbers_differ(numbers, views.numbers(i)):
+            continue
+        j3 = jaccard(trigrams, views.trigrams(i))
+        earlier_words, earlier_content = views.words(i)
+        p = model.probability(pair_features(words, earlier_words, content, earlier_content, j3, numbers,
+                                            views.numbers(i)))
+        if p > best[0]:
+            best = (p, i, j3)
+    p, i, j3 = best
+    bar = model.threshold if rules.paragraph_min_probability is None else rules.paragraph_min_probability
+    return (i, p, j3) if p >= bar else None
+
+
+def _sentence_repeat_of(text: str, scored: list[tuple[int, float]], views: _KeptViews,
+                        bars: _Bars) -> tuple[int, float, int] | None:
+    """(index, containment, gram length) of the earlier paragraph the sentence ``text`` repeats,
+    or None.
 
     Character 5-grams first; then character 3-grams against the earlier paragraphs 5-grams
     already found close: shorter grams see through reworded word endings ('fraud' and
@@ -186,46 +250,47 @@ def _repeat_of(text: str, scored: list[tuple[int, float]], kept: list[Block],
     if not scored:
         return None
     i, score = max(scored, key=lambda x: x[1])
-    if _agrees_enough(text, kept[i].text, score, bars.plain, bars.numbers_agree, bars.new_number):
+    if _agrees_enough(text, views.text(i), score, bars.plain, bars.numbers_agree, bars.new_number):
         return i, score, 5
     trigrams = None
     best_i, best = -1, 0.0
     for j, s5 in scored:
         if s5 >= bars.trigram_candidate:
             trigrams = trigrams or shingles(text, 3)
-            if j not in trigram_cache:
-                trigram_cache[j] = shingles(kept[j].text, 3)
-            s3 = measure(trigrams, trigram_cache[j])
+            s3 = containment(trigrams, views.trigrams(j))
             if s3 > best:
                 best_i, best = j, s3
-    if best_i >= 0 and _agrees_enough(text, kept[best_i].text, best, bars.trigram, bars.trigram,
-                                      bars.trigram_new_number):
+    if best_i >= 0 and _agrees_enough(text, views.text(best_i), best, bars.trigram, bars.trigram, float("inf")):
         return best_i, best, 3
     return None
 
 
 def _drop_repeats(text: str, sh: frozenset, earlier: list[tuple[int, frozenset]], rules: QuoteRules,
-                  kept: list[Block], trigram_cache: dict[int, frozenset]) -> tuple[str, list[Removal]]:
+                  views: _KeptViews, model: QuotePairModel) -> tuple[str, list[Removal]]:
     """The paragraph without its repeated parts, and what was cut.
 
-    A paragraph close to an earlier one as a whole (Jaccard) loses every unit except those
+    A paragraph the pair model finds restating an earlier one loses every unit except those
     that bring something new; otherwise each unit (sentence or quotation) is judged alone.
     """
     if not earlier or len(text.split()) < rules.min_words:
         return text, []
     units = quote_units(text)
     overlaps = _overlaps(sh, earlier)
-    match = _repeat_of(text, _jaccards(len(sh), overlaps), kept, trigram_cache, jaccard, rules.paragraph_bars()) \
+    match = _paragraph_repeat_of(text, _jaccards(len(sh), overlaps), views, rules, model) \
         if ends_sentence(text) else None
     if match:
-        i, score, gram = match
+        i, probability, j3 = match
         whole = next(other for j, other in earlier if j == i)
+        # a paragraph of one sentence is the restatement itself; in a longer one, a sentence the
+        # earlier paragraph hardly holds is new and stays (each unit is then judged alone)
         new = [(s, e) for s, e in units
                if len(text[s:e].split()) >= rules.sentence_min_words
-               and containment(shingles(text[s:e], rules.shingle), whole) < rules.new_unit_containment]
+               and containment(shingles(text[s:e], rules.shingle), whole) < rules.new_unit_containment] \
+            if len(units) > 1 else []
         if not new:
             return "", [Removal("duplicate_quote", text,
-                                f"repeats clean paragraph {i} (character {gram}-gram Jaccard {score:.2f})",
+                                f"repeats clean paragraph {i} (pair model {probability:.2f}; "
+                                f"character 3-gram Jaccard {j3:.2f})",
                                 "repeated_paragraph", i)]
     keep_parts, cut = [], []
     standalone = len(units) == 1
@@ -242,7 +307,7 @@ def _drop_repeats(text: str, sh: frozenset, earlier: list[tuple[int, frozenset]]
             else:
                 core_shingles = shingles(core, rules.shingle)
                 scored = _containments(len(core_shingles), _overlaps(core_shingles, earlier))
-            match = _repeat_of(core, scored, kept, trigram_cache, containment, rules.sentence_bars())
+            match = _sentence_repeat_of(core, scored, views, rules.sentence_bars())
             if match:
                 j, c, gram = match
                 cut.append(Removal("duplicate_quote", unit,
