@@ -42,9 +42,11 @@ def features_of(earlier: str, later: str, stopwords: frozenset[str] = STOPWORDS[
 
 def eligible(earlier: str, later: str, rules: QuoteRules = QuoteRules()) -> bool:
     """Whether the pipeline would score this pair with the model at all: 5-gram Jaccard at the
-    candidate bar, and numbers that do not differ both ways (below the bar for that)."""
+    candidate bar, 3-gram Jaccard at its floor, and numbers that do not differ both ways (below
+    the bar for that)."""
     j5 = jaccard(shingles(later, rules.shingle), shingles(earlier, rules.shingle))
-    if j5 < rules.paragraph_candidate_jaccard:
+    if j5 < rules.paragraph_candidate_jaccard or \
+            jaccard(shingles(later, 3), shingles(earlier, 3)) < rules.paragraph_min_trigram_jaccard:
         return False
     return j5 >= rules.numbers_differ_min_jaccard or not numbers_differ(numbers_in(later), numbers_in(earlier))
 
@@ -98,7 +100,7 @@ def main() -> None:
     y, hard, easy = kind == "positive", kind == "hard_negative", kind == "easy_negative"
     groups = np.array([r["doc_a"] for r in rows])
     print(f"{len(rows)} pairs: {y.sum()} same, {hard.sum()} hard different, {easy.sum()} easy different; "
-          f"the pipeline scores {scored[y].sum()} same and {scored[hard].sum()} hard different (candidate and number bars)")
+          f"the pipeline scores {scored[y].sum()} same and {scored[hard].sum()} hard different (candidate, 3-gram and number bars)")
 
     trigram = X[:, FEATURES.index("trigram_jaccard")]
     t3 = bar_at(trigram, hard, args.max_hard_fp)

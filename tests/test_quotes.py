@@ -92,3 +92,11 @@ def test_a_neighbour_sharing_only_one_long_name_stays():
                 "and Marine Protection is this year's most pressing task for all provinces.")
     assert not dedup_quotes(_doc(task, SAME_TOPIC, seminar)).removed  # agreement in one run only
     assert [r.text for r in dedup_quotes(_doc(task, SAME_TOPIC, reworded)).removed] == [reworded]
+
+
+def test_a_paragraph_restating_the_lede_in_its_own_words_stays(raw_dir):
+    from newsclean.pipeline import clean_document
+
+    doc = clean_document((raw_dir / "002_de24a9370a978d47.txt").read_bytes(), "002.txt")
+    assert not [r for r in doc.removed if r.category == "duplicate_quote"]
+    assert "Russian President Vladimir Putin hosted his counterparts from Armenia and Azerbaijan" in doc.body
