@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from newsclean.quote_model import FEATURES, MODEL_PATH, QuotePairModel, pair_features  # noqa: E402
-from newsclean.quotes import QuoteRules, content_words, jaccard, normalise, numbers_differ, numbers_in, shingles  # noqa: E402
+from newsclean.quotes import QuoteRules, content_words, jaccard, normalise, numbers_in, shingles  # noqa: E402
 from newsclean.signals import STOPWORDS  # noqa: E402
 
 DEFAULT_DEV = ROOT.parent / "shared" / "bench" / "quotes" / "dev_pairs.jsonl"
@@ -41,14 +41,9 @@ def features_of(earlier: str, later: str, stopwords: frozenset[str] = STOPWORDS[
 
 
 def eligible(earlier: str, later: str, rules: QuoteRules = QuoteRules()) -> bool:
-    """Whether the pipeline would score this pair with the model at all: 5-gram Jaccard at the
-    candidate bar, 3-gram Jaccard at its floor, and numbers that do not differ both ways (below
-    the bar for that)."""
-    j5 = jaccard(shingles(later, rules.shingle), shingles(earlier, rules.shingle))
-    if j5 < rules.paragraph_candidate_jaccard or \
-            jaccard(shingles(later, 3), shingles(earlier, 3)) < rules.paragraph_min_trigram_jaccard:
-        return False
-    return j5 >= rules.numbers_differ_min_jaccard or not numbers_differ(numbers_in(later), numbers_in(earlier))
+    """Whether the pipeline would score this pair with the model at all (QuoteRules.model_judges)."""
+    return rules.model_judges(jaccard(shingles(later, rules.shingle), shingles(earlier, rules.shingle)),
+                              jaccard(shingles(later, 3), shingles(earlier, 3)), numbers_in(later), numbers_in(earlier))
 
 
 def fit(X: np.ndarray, y: np.ndarray):

@@ -92,6 +92,13 @@ class QuoteRules:
     #: unquoted sentence there is the writer restating a fact: 12 of 18 false removals on dev pages)
     embedded_repeat_needs_quote: bool = True
 
+    def model_judges(self, j5: float, j3: float, numbers: set[str], earlier_numbers: set[str]) -> bool:
+        """Whether the pair model judges a pair at all: 5-gram Jaccard at the candidate bar, 3-gram
+        Jaccard at its floor, and numbers that do not differ both ways (below the bar for that)."""
+        if j5 < self.paragraph_candidate_jaccard or j3 < self.paragraph_min_trigram_jaccard:
+            return False
+        return j5 >= self.numbers_differ_min_jaccard or not numbers_differ(numbers, earlier_numbers)
+
     def sentence_bars(self) -> _Bars:
         return _Bars(self.sentence_containment, self.numbers_agree_containment, self.new_number_max_containment,
                      self.trigram_containment, self.trigram_candidate_containment)
@@ -229,10 +236,8 @@ def _paragraph_repeat_of(text: str, jaccards: list[tuple[int, float]], views: _K
     trigrams, (words, content), numbers = shingles(text, 3), views.words_of(text), numbers_in(text)
     best = (-1.0, -1, 0.0)
     for i, j5 in candidates:
-        if j5 < rules.numbers_differ_min_jaccard and numbers_differ(numbers, views.numbers(i)):
-            continue
         j3 = jaccard(trigrams, views.trigrams(i))
-        if j3 < rules.paragraph_min_trigram_jaccard:
+        if not rules.model_judges(j5, j3, numbers, views.numbers(i)):
             continue
         earlier_words, earlier_content = views.words(i)
         p = model.probability(pair_features(words, earlier_words, content, earlier_content, j3, numbers,
