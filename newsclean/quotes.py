@@ -86,6 +86,9 @@ class QuoteRules:
     min_words: int = 8
     #: judge a sentence that quotes someone on its quoted words only
     compare_quoted_words: bool = True
+    #: a paragraph with no closing punctuation (a heading, a label) is judged a repeat only of an
+    #: earlier paragraph that does end a sentence: one translation drops the full stop another keeps
+    unpunctuated_repeats_sentence: bool = True
     #: in a paragraph that repeats an earlier one, a unit less contained than this is new and stays
     new_unit_containment: float = 0.35
     #: a sentence inside a longer paragraph is judged a repeat only when it quotes someone (an
@@ -231,6 +234,9 @@ def _paragraph_repeat_of(text: str, jaccards: list[tuple[int, float]], views: _K
     """(index, probability, 3-gram Jaccard) of the earlier paragraph ``text`` restates, or None:
     the pair model scores each earlier paragraph whose 5-gram Jaccard reaches the candidate bar."""
     candidates = [(i, score) for i, score in jaccards if score >= rules.paragraph_candidate_jaccard]
+    if not ends_sentence(text):
+        candidates = [(i, score) for i, score in candidates
+                      if rules.unpunctuated_repeats_sentence and ends_sentence(views.text(i))]
     if not candidates:
         return None
     trigrams, (words, content), numbers = shingles(text, 3), views.words_of(text), numbers_in(text)
@@ -286,8 +292,7 @@ def _drop_repeats(text: str, sh: frozenset, earlier: list[tuple[int, frozenset]]
         return text, []
     units = quote_units(text)
     overlaps = _overlaps(sh, earlier)
-    match = _paragraph_repeat_of(text, _jaccards(len(sh), overlaps), views, rules, model) \
-        if ends_sentence(text) else None
+    match = _paragraph_repeat_of(text, _jaccards(len(sh), overlaps), views, rules, model)
     if match:
         i, probability, j3 = match
         whole = next(other for j, other in earlier if j == i)

@@ -100,3 +100,12 @@ def test_a_paragraph_restating_the_lede_in_its_own_words_stays(raw_dir):
     doc = clean_document((raw_dir / "002_de24a9370a978d47.txt").read_bytes(), "002.txt")
     assert not [r for r in doc.removed if r.category == "duplicate_quote"]
     assert "Russian President Vladimir Putin hosted his counterparts from Armenia and Azerbaijan" in doc.body
+
+
+def test_a_repeat_that_lost_its_full_stop_still_goes_but_a_heading_is_not_a_target():
+    said = "There are a lot of conditions attached to the new “price guarantee agreement”, buyers said."
+    unpunctuated = "Buyers said there are quite a few conditions attached to the “price guarantee agreement”"
+    out = dedup_quotes(_doc(said, SAME_TOPIC, unpunctuated))
+    assert [r.text for r in out.removed] == [unpunctuated]
+    heading = "Quite a few conditions attached to the new price guarantee agreement for buyers"
+    assert not dedup_quotes(_doc(heading, SAME_TOPIC, unpunctuated)).removed  # only a sentence is restated
