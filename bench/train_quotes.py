@@ -102,18 +102,26 @@ def main() -> None:
     print(f"3-gram Jaccard alone      bar {t3:.3f}: recall {(trigram[y] > t3).mean():.3f}, "
           f"hard {(trigram[hard] > t3).sum()}/{hard.sum()}, easy {(trigram[easy] > t3).sum()}/{easy.sum()}")
 
-    bars, recalls, hard_fp, easy_fp = [], [], [], []
+    rules = QuoteRules()
+    scattered = X[:, FEATURES.index("scattered_agreement")]
+    bars, recalls, hard_fp, easy_fp, wide = [], [], [], [], []
     for seed in range(args.repeats):
-        p = np.where(scored, out_of_fold(X, y, groups, seed), 0.0)  # the pipeline's decision, out of fold
+        p = np.where(scored, out_of_fold(X, y, groups, seed), 0.0)
         bar = bar_at(p, hard, args.max_hard_fp)
         bars.append(bar)
         recalls.append((p[y] > bar).mean())
         hard_fp.append((p[hard] > bar).sum())
         easy_fp.append((p[easy] > bar).sum())
+        # the pipeline's decision, out of fold: the model's bar, or the lower bar on wide agreement
+        same = scored & np.array([rules.paragraph_repeats(pi, ji, si, bar) for pi, ji, si in zip(p, trigram, scattered)])
+        wide.append((same[y].mean(), same[hard].sum(), same[easy].sum()))
     threshold = float(np.median(bars))
     print(f"pair model, out of fold   bar {threshold:.3f} (per shuffle {min(bars):.3f}-{max(bars):.3f}): "
           f"recall {np.mean(recalls):.3f} ({min(recalls):.3f}-{max(recalls):.3f}), "
           f"hard {np.mean(hard_fp):.1f}/{hard.sum()}, easy {np.mean(easy_fp):.1f}/{easy.sum()}")
+    r, h, e = np.mean(wide, axis=0)
+    print(f"pipeline decision         + wide-agreement bar {rules.wide_agreement_min_probability}: "
+          f"recall {r:.3f}, hard {h:.1f}/{hard.sum()}, easy {e:.1f}/{easy.sum()}")
 
     mean, scale, w, b = fit(X, y)
     print("weights (standardised features):")

@@ -4,7 +4,8 @@ Within one article (:func:`dedup_quotes`) a later paragraph that repeats an earl
 same statement, often in another translation — is removed whole (rule ``repeated_paragraph``):
 earlier paragraphs whose character 5-gram Jaccard with it reaches a low bar are scored by the
 quote pair model (:mod:`newsclean.quote_model`: 3-gram overlap, how it is spread along the text,
-lengths and numbers), and the best one at or over the model's threshold is the one it repeats.
+lengths and numbers), and the best one at or over the model's threshold is the one it repeats (a
+lower bar serves when the wording agrees widely: more 3-grams shared, and outside one long run).
 When only one sentence of a paragraph repeats an earlier paragraph (rule ``repeated_sentence``:
 share of the sentence's 5-grams found in that paragraph, with 3-grams as a second look and numbers
 moving the bar), only that sentence goes and the rest stays. Each removal records which clean
@@ -20,7 +21,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from .quote_model import QuotePairModel, load_model, pair_features
+from .quote_model import FEATURES, QuotePairModel, load_model, pair_features
 from .record import Block, Document, Removal
 from .signals import STOPWORDS, ends_sentence, sentence_spans
 
@@ -37,6 +38,7 @@ _NAME = r"[A-Z][\w'’-]*(?:[ \u00a0](?:[A-Z][\w'’-]*|[A-Z]\.))*"
 _SPEAKER_AFTER = re.compile(r"^[ ,’”\"]*(?:(?:" + _REPORTING + r")[ \u00a0]+(?P<a>(?:the[ \u00a0]+[\w'’-]+(?:[ \u00a0][\w'’-]+){0,2})|"
                             + _NAME + r")|(?P<b>" + _NAME + r")[ \u00a0]+(?:" + _REPORTING + r"))")
 _SPEAKER_BEFORE = re.compile(r"(?P<s>" + _NAME + r")[ \u00a0]+(?:" + _REPORTING + r")\b[^.“\"\n]{0,60}[:,]?[ ]*$")
+SCATTERED = FEATURES.index("scattered_agreement")
 _PRONOUNS = {"He", "She", "They", "It", "We", "I", "The", "This", "That"}
 
 
@@ -63,6 +65,12 @@ class QuoteRules:
     #: a paragraph repeats an earlier one when the pair model gives at least this probability;
     #: None: the model's own threshold (at most 1% of the hard dev negatives reach it out of fold)
     paragraph_min_probability: float | None = None
+    #: ... or at least this probability when the wording agrees widely: 3-gram Jaccard at the next
+    #: bar and agreement outside the longest shared run (the model's false matches on real pages
+    #: share little wording; its false matches on dev pairs share one long name and nothing else)
+    wide_agreement_min_probability: float = 0.6
+    wide_agreement_min_trigram_jaccard: float = 0.36
+    wide_agreement_min_scattered: float = 0.10
     #: two paragraphs that each state a number the other lacks report different facts ('the 10-year
     #: note rose to yield 1.786%' / 'the 30-year bond rose to yield 2.252%') unless their 5-gram
     #: Jaccard reaches this (dev pairs: 7 of 876 positives differ so, 100 of 516 hard negatives)
@@ -101,6 +109,13 @@ class QuoteRules:
         if j5 < self.paragraph_candidate_jaccard or j3 < self.paragraph_min_trigram_jaccard:
             return False
         return j5 >= self.numbers_differ_min_jaccard or not numbers_differ(numbers, earlier_numbers)
+
+    def paragraph_repeats(self, probability: float, j3: float, scattered: float, model_threshold: float) -> bool:
+        """Whether a pair the model judged is a repeat: the model's threshold (or the rules' own
+        bar), or the lower bar when the wording agrees widely."""
+        bar = model_threshold if self.paragraph_min_probability is None else self.paragraph_min_probability
+        wide = j3 >= self.wide_agreement_min_trigram_jaccard and scattered >= self.wide_agreement_min_scattered
+        return probability >= (min(bar, self.wide_agreement_min_probability) if wide else bar)
 
     def sentence_bars(self) -> _Bars:
         return _Bars(self.sentence_containment, self.numbers_agree_containment, self.new_number_max_containment,
@@ -240,19 +255,17 @@ def _paragraph_repeat_of(text: str, jaccards: list[tuple[int, float]], views: _K
     if not candidates:
         return None
     trigrams, (words, content), numbers = shingles(text, 3), views.words_of(text), numbers_in(text)
-    best = (-1.0, -1, 0.0)
+    best = None
     for i, j5 in candidates:
         j3 = jaccard(trigrams, views.trigrams(i))
         if not rules.model_judges(j5, j3, numbers, views.numbers(i)):
             continue
         earlier_words, earlier_content = views.words(i)
-        p = model.probability(pair_features(words, earlier_words, content, earlier_content, j3, numbers,
-                                            views.numbers(i)))
-        if p > best[0]:
-            best = (p, i, j3)
-    p, i, j3 = best
-    bar = model.threshold if rules.paragraph_min_probability is None else rules.paragraph_min_probability
-    return (i, p, j3) if p >= bar else None
+        features = pair_features(words, earlier_words, content, earlier_content, j3, numbers, views.numbers(i))
+        p = model.probability(features)
+        if rules.paragraph_repeats(p, j3, features[SCATTERED], model.threshold) and (best is None or p > best[1]):
+            best = (i, p, j3)
+    return best
 
 
 def _sentence_repeat_of(text: str, scored: list[tuple[int, float]], views: _KeptViews,
