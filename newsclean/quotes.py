@@ -8,8 +8,9 @@ lengths and numbers), and the best one at or over the model's threshold is the o
 lower bar serves when the wording agrees widely: more 3-grams shared, and outside one long run).
 When only one sentence of a paragraph repeats an earlier paragraph (rule ``repeated_sentence``:
 share of the sentence's 5-grams found in that paragraph, with 3-grams as a second look and numbers
-moving the bar), only that sentence goes and the rest stays. Each removal records which clean
-paragraph it repeats.
+moving the bar), only that sentence goes and the rest stays. A paragraph of one short sentence
+(6-9 words, rule ``repeated_short_sentence``) goes only when it is nearly verbatim in an earlier
+paragraph and brings no new number or word. Each removal records which clean paragraph it repeats.
 
 Across articles (:class:`QuoteIndex`) every quotation in the clean text is indexed with MinHash
 LSH (datasketch), so finding the other carriers of a statement costs one query, not a pass over
@@ -25,6 +26,7 @@ from .quote_model import FEATURES, QuotePairModel, load_model, pair_features
 from .record import Block, Document, Removal
 from .signals import STOPWORDS, ends_sentence, sentence_spans
 
+_CLOSERS = " \"'”’»)]"
 _PUNCT = re.compile(r"[^\w\s]", re.U)
 _SPACE = re.compile(r"\s+")
 #: quotation marks that open a quote, with the marks that close them
@@ -88,8 +90,17 @@ class QuoteRules:
     #: at the same hard false matches), tried where the 5-gram containment reaches the last bar
     trigram_containment: float = 0.72
     trigram_candidate_containment: float = 0.45
-    #: sentences shorter than this (in words) are never judged repeats on their own
+    #: sentences shorter than this (in words) are judged repeats on their own only as below
     sentence_min_words: int = 10
+    #: a paragraph of one short sentence (this many words up to the bar above) repeats an earlier
+    #: paragraph when this much of its 5-grams are there and it states no new number (a pull quote,
+    #: a dateline or a closing line given again); shorter ones are never judged
+    short_sentence_min_words: int = 6
+    short_sentence_containment: float = 0.70
+    #: ... and this share of its content words are in that paragraph (compared on their first
+    #: ``stem_chars`` letters: 'corporate' is new, 'transformed' is not)
+    short_sentence_known_words: float = 0.75
+    stem_chars: int = 5
     #: never compare against paragraphs shorter than this (headlines, labels)
     min_words: int = 8
     #: judge a sentence that quotes someone on its quoted words only
@@ -294,6 +305,24 @@ def _sentence_repeat_of(text: str, scored: list[tuple[int, float]], views: _Kept
     return None
 
 
+def _short_repeat_of(text: str, scored: list[tuple[int, float]], views: _KeptViews,
+                     rules: QuoteRules) -> Removal | None:
+    """The removal of a short one-sentence paragraph that repeats an earlier paragraph, or None:
+    too short for the pair model, it must be nearly verbatim there and bring no new number."""
+    if not scored or not text.rstrip(_CLOSERS).endswith(".") or len(quote_units(text)) > 1:
+        return None  # a question or an exclamation this short is a heading, not a statement
+    i, c = max(scored, key=lambda x: x[1])
+    if c < rules.short_sentence_containment or numbers_in(text) - views.numbers(i):
+        return None
+    earlier_stems = {w[:rules.stem_chars] for w in normalise(views.text(i)).split()}
+    content = content_words(normalise(text).split(), views.stopwords)
+    known = sum(w[:rules.stem_chars] in earlier_stems for w in content)
+    if known < rules.short_sentence_known_words * len(content):
+        return None  # words the earlier paragraph lacks: a new claim in its phrasing
+    return Removal("duplicate_quote", text, f"short sentence repeats clean paragraph {i} ({c:.0%} of its 5-grams are there)",
+                   "repeated_short_sentence", i)
+
+
 def _drop_repeats(text: str, sh: frozenset, earlier: list[tuple[int, frozenset]], rules: QuoteRules,
                   views: _KeptViews, model: QuotePairModel) -> tuple[str, list[Removal]]:
     """The paragraph without its repeated parts, and what was cut.
@@ -301,10 +330,15 @@ def _drop_repeats(text: str, sh: frozenset, earlier: list[tuple[int, frozenset]]
     A paragraph the pair model finds restating an earlier one loses every unit except those
     that bring something new; otherwise each unit (sentence or quotation) is judged alone.
     """
-    if not earlier or len(text.split()) < rules.min_words:
+    words = len(text.split())
+    if not earlier or words < rules.short_sentence_min_words:
         return text, []
-    units = quote_units(text)
     overlaps = _overlaps(sh, earlier)
+    if words < rules.sentence_min_words:
+        short = _short_repeat_of(text, _containments(len(sh), overlaps), views, rules)
+        if short or words < rules.min_words:
+            return ("", [short]) if short else (text, [])
+    units = quote_units(text)
     match = _paragraph_repeat_of(text, _jaccards(len(sh), overlaps), views, rules, model)
     if match:
         i, probability, j3 = match

@@ -121,3 +121,15 @@ def test_a_free_rewording_goes_when_its_wording_agrees_widely_enough():
               "thousands of people in the region, according to the city's mayor.")  # 3-gram Jaccard 0.356
     assert [r.text for r in dedup_quotes(_doc(said, SAME_TOPIC, reworded)).removed] == [reworded]
     assert not dedup_quotes(_doc(said, SAME_TOPIC, looser)).removed
+
+
+def test_a_short_sentence_given_again_goes_but_a_short_new_claim_in_the_same_words_stays():
+    lede = ("In 1999 the company began to study how to transform its business, the founder told staff at the "
+            "annual meeting, and you have to be willing to step into the limelight and take risks.")
+    again = "In 1999, the company began to study business transformation."  # 8 words, 5-grams 0.81 inside
+    question = "Did the company study how to transform its business?"  # 9 words, 0.87: a heading
+    new_claim = "You have to be willing to be a leader."  # 0.73, but 'leader' is a word the lede lacks
+    out = dedup_quotes(_doc(lede, SAME_TOPIC, again))
+    assert [(r.text, r.rule) for r in out.removed] == [(again, "repeated_short_sentence")]
+    assert not dedup_quotes(_doc(lede, SAME_TOPIC, question)).removed
+    assert not dedup_quotes(_doc(lede, SAME_TOPIC, new_claim)).removed
