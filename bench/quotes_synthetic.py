@@ -153,6 +153,8 @@ def main() -> None:
     ap.add_argument("--bases", type=int, default=2, help="base systems per document (up to ~9; 2 runs in ~20 s)")
     ap.add_argument("--in-sample", action="store_true", help="use the shipped pair model (trained on these documents)")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--rule", action="append", default=[], metavar="NAME=VALUE",
+                    help="override a QuoteRules threshold, e.g. --rule sentence_containment=0.5 (repeatable)")
     ap.add_argument("--quotes", type=Path, default=QUOTES, help="the quote benchmark folder")
     args = ap.parse_args()
     if not (args.quotes / "dev_pairs.jsonl").exists():
@@ -161,7 +163,8 @@ def main() -> None:
     texts = segment_texts(args.quotes)
     articles = build_articles(texts, args.bases, args.partial, args.seed)
     models = {} if args.in_sample else fold_models(sorted(texts), 5, args.seed)
-    rules = QuoteRules()
+    rules = QuoteRules(**{name: type(getattr(QuoteRules, name))(value)
+                          for name, value in (r.split("=", 1) for r in args.rule)})
     caught = cue_caught = cues = wrong = others = 0
     wrong_docs: collections.Counter = collections.Counter()
     seconds = 0.0
@@ -181,6 +184,8 @@ def main() -> None:
     n = len(articles)
     kind = "one-sentence" if args.partial else "full"
     fit = "shipped model (in sample)" if args.in_sample else "out of fold by document"
+    if args.rule:
+        print("rules: " + ", ".join(args.rule))
     print(f"{n} synthetic articles with a {kind} repeat, {len(texts)} documents, {args.bases} base systems each; {fit}")
     print(f"repeat recall             {caught / n:.3f}  ({caught}/{n})")
     print(f"  of quotation paragraphs {cue_caught / max(1, cues):.3f}  ({cue_caught}/{cues})")
