@@ -10,7 +10,9 @@ When only one sentence of a paragraph repeats an earlier paragraph (rule ``repea
 share of the sentence's 5-grams found in that paragraph, with 3-grams as a second look and numbers
 moving the bar), only that sentence goes and the rest stays. A paragraph of one short sentence
 (6-9 words, rule ``repeated_short_sentence``) goes only when it is nearly verbatim in an earlier
-paragraph and brings no new number or word. Each removal records which clean paragraph it repeats.
+paragraph and brings no new number or word. A line the layout stage already cut after the article's
+end is recorded as a repeat when it repeats a clean paragraph (rule ``repeated_after_article``).
+Each removal records which clean paragraph it repeats.
 
 Across articles (:class:`QuoteIndex`) every quotation in the clean text is indexed with MinHash
 LSH (datasketch), so finding the other carriers of a statement costs one query, not a pass over
@@ -24,7 +26,7 @@ from dataclasses import dataclass, field
 
 from .quote_model import FEATURES, QuotePairModel, load_model, pair_features
 from .record import Block, Document, Removal
-from .signals import STOPWORDS, ends_sentence, sentence_spans
+from .signals import STOPWORDS, ends_sentence, is_date_line, sentence_spans
 
 _CLOSERS = " \"'”’»)]"
 _PUNCT = re.compile(r"[^\w\s]", re.U)
@@ -108,6 +110,9 @@ class QuoteRules:
     #: a paragraph with no closing punctuation (a heading, a label) is judged a repeat only of an
     #: earlier paragraph that does end a sentence: one translation drops the full stop another keeps
     unpunctuated_repeats_sentence: bool = True
+    #: a line the layout stage cut after the article's end is recorded as a repeat when it repeats a
+    #: clean paragraph (pair model, or the short-sentence containment with no new number)
+    relabel_trailing_repeats: bool = True
     #: in a paragraph that repeats an earlier one, a unit less contained than this is new and stays
     new_unit_containment: float = 0.35
     #: a sentence inside a longer paragraph is judged a repeat only when it quotes someone (an
@@ -174,9 +179,41 @@ def dedup_quotes(doc: Document, rules: QuoteRules = QuoteRules(), model: QuotePa
         if len(text.split()) >= rules.min_words and not headline:
             earlier.append((len(kept), sh if not cut else shingles(text, rules.shingle)))
         kept.append(Block(text, block.kind, block.gap_before))
-    if not removed:
+    earlier_removals = _relabel_trailing_repeats(doc.removed, earlier, rules, views, model)
+    if not removed and earlier_removals == doc.removed:
         return doc
-    return doc.with_changes(blocks=tuple(kept), removed=doc.removed + tuple(removed))
+    return doc.with_changes(blocks=tuple(kept), removed=earlier_removals + tuple(removed))
+
+
+def _relabel_trailing_repeats(removals: tuple[Removal, ...], earlier: list[tuple[int, frozenset]], rules: QuoteRules,
+                              views: _KeptViews, model: QuotePairModel) -> tuple[Removal, ...]:
+    """Lines the layout stage cut after the article's end that repeat a clean paragraph are
+    repeats, not related links (a pull quote or a source line given again): their category
+    becomes ``duplicate_quote`` and they name the paragraph. Nothing is cut or kept anew."""
+    if not rules.relabel_trailing_repeats or not earlier:
+        return removals
+    out = list(removals)
+    for n, removal in enumerate(removals):
+        text = removal.text
+        if removal.rule != "after_article" or len(text.split()) < rules.short_sentence_min_words or is_date_line(text):
+            continue
+        sh = shingles(text, rules.shingle)
+        overlaps = [o for o in _overlaps(sh, earlier) if ends_sentence(views.text(o[0]))]  # statements only
+        # a headline-shaped line is a repeat only when nearly verbatim: the pair model takes a
+        # headline for the lede it sums up
+        match = _paragraph_repeat_of(text, _jaccards(len(sh), overlaps), views, rules, model) \
+            if ends_sentence(text) and overlaps else None
+        if match:
+            i, reason = match[0], f"pair model {match[1]:.2f}"
+        else:
+            i, c = max(_containments(len(sh), overlaps), key=lambda x: x[1], default=(-1, 0.0))
+            if c < rules.short_sentence_containment or numbers_in(text) - views.numbers(i):
+                continue
+            reason = f"{c:.0%} of its 5-grams are there"
+        out[n] = Removal("duplicate_quote", removal.text,
+                         f"line after the article's end repeats clean paragraph {i} ({reason})",
+                         "repeated_after_article", i)
+    return tuple(out)
 
 
 class _KeptViews:

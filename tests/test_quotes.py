@@ -133,3 +133,17 @@ def test_a_short_sentence_given_again_goes_but_a_short_new_claim_in_the_same_wor
     assert [(r.text, r.rule) for r in out.removed] == [(again, "repeated_short_sentence")]
     assert not dedup_quotes(_doc(lede, SAME_TOPIC, question)).removed
     assert not dedup_quotes(_doc(lede, SAME_TOPIC, new_claim)).removed
+
+
+def test_a_line_cut_after_the_article_that_repeats_it_is_recorded_as_a_repeat():
+    from newsclean.record import Removal
+
+    source = "Source: “2022 Survey of Graduates Returning Home”"
+    related = "Ten things to know before you buy a house this year"
+    doc = _doc("Trends in hiring after the holiday, by sector. Source: “2022 Survey of Graduates Returning Home”.",
+               SAME_TOPIC)
+    cut = tuple(Removal("related_content", t, "after the article", "after_article") for t in (source, related))
+    out = dedup_quotes(doc.with_changes(removed=cut))
+    assert [(r.category, r.rule, r.repeats_paragraph) for r in out.removed] == [
+        ("duplicate_quote", "repeated_after_article", 0), ("related_content", "after_article", None)]
+    assert [b.text for b in out.blocks] == [b.text for b in doc.blocks]  # nothing cut or kept anew
