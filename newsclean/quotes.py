@@ -31,6 +31,7 @@ from .signals import STOPWORDS, ends_sentence, is_date_line, sentence_spans
 _CLOSERS = " \"'”’»)]"
 _PUNCT = re.compile(r"[^\w\s]", re.U)
 _SPACE = re.compile(r"\s+")
+_WORD = re.compile(r"\w+")
 #: quotation marks that open a quote, with the marks that close them
 _QUOTE_SPAN = re.compile(r"“([^”]{20,}?)”|\"([^\"]{20,}?)\"|«([^»]{20,}?)»|‘([^’]{40,}?)’(?!\w)")
 #: any quotation, however short
@@ -113,6 +114,12 @@ class QuoteRules:
     #: a line the layout stage cut after the article's end is recorded as a repeat when it repeats a
     #: clean paragraph (pair model, or the short-sentence containment with no new number)
     relabel_trailing_repeats: bool = True
+    #: ... among the first this many lines after the article (a repeat follows the article; the
+    #: page's link lists come after it)
+    trailing_max_lines: int = 3
+    #: ... looked at only when this share of its words are in the clean paragraphs (a cheap first
+    #: look: most lines after an article share few words with it)
+    trailing_min_known_words: float = 0.5
     #: in a paragraph that repeats an earlier one, a unit less contained than this is new and stays
     new_unit_containment: float = 0.35
     #: a sentence inside a longer paragraph is judged a repeat only when it quotes someone (an
@@ -193,16 +200,25 @@ def _relabel_trailing_repeats(removals: tuple[Removal, ...], earlier: list[tuple
     if not rules.relabel_trailing_repeats or not earlier:
         return removals
     out = list(removals)
-    for n, removal in enumerate(removals):
+    statements = [(i, other) for i, other in earlier if ends_sentence(views.text(i))]
+    article_words: set[str] | None = None  # made once, when a line first needs it
+    trailing = [n for n, removal in enumerate(removals) if removal.rule == "after_article"][:rules.trailing_max_lines]
+    for n in trailing:
+        removal = removals[n]
         text = removal.text
-        if removal.rule != "after_article" or len(text.split()) < rules.short_sentence_min_words or is_date_line(text):
+        if len(text.split()) < rules.short_sentence_min_words:
             continue
+        if article_words is None:
+            article_words = {w for i, _ in statements for w in _WORD.findall(views.text(i).lower())}
+        words = _WORD.findall(text.lower())
+        if sum(w in article_words for w in words) < rules.trailing_min_known_words * len(words) or is_date_line(text):
+            continue  # most of its words are not in the article (most footer lines)
         sh = shingles(text, rules.shingle)
-        overlaps = [o for o in _overlaps(sh, earlier) if ends_sentence(views.text(o[0]))]  # statements only
+        sentence = ends_sentence(text)
+        overlaps = _overlaps(sh, statements)
         # a headline-shaped line is a repeat only when nearly verbatim: the pair model takes a
         # headline for the lede it sums up
-        match = _paragraph_repeat_of(text, _jaccards(len(sh), overlaps), views, rules, model) \
-            if ends_sentence(text) and overlaps else None
+        match = _paragraph_repeat_of(text, _jaccards(len(sh), overlaps), views, rules, model) if sentence else None
         if match:
             i, reason = match[0], f"pair model {match[1]:.2f}"
         else:
