@@ -76,8 +76,9 @@ class QuoteRules:
     wide_agreement_min_probability: float = 0.6
     wide_agreement_min_trigram_jaccard: float = 0.36
     wide_agreement_min_scattered: float = 0.10
-    #: two paragraphs that each state a number the other lacks report different facts ('the 10-year
-    #: note rose to yield 1.786%' / 'the 30-year bond rose to yield 2.252%') unless their 5-gram
+    #: two paragraphs that each state a number the other lacks, and share fewer numbers than that,
+    #: report different facts ('the 10-year note rose to yield 1.786%' / 'the 30-year bond rose to
+    #: yield 2.252%'; one converted figure among several shared ones is a rewording) unless their 5-gram
     #: Jaccard reaches this (dev pairs: 7 of 876 positives differ so, 100 of 516 hard negatives)
     numbers_differ_min_jaccard: float = 0.45
     #: below this character 3-gram Jaccard two paragraphs agree in facts, not in wording: news
@@ -277,8 +278,10 @@ def numbers_in(text: str) -> set[str]:
 
 
 def numbers_differ(numbers: set[str], earlier_numbers: set[str]) -> bool:
-    """Each text states a number the other lacks."""
-    return bool(numbers - earlier_numbers) and bool(earlier_numbers - numbers)
+    """Each text states a number the other lacks, and they share fewer numbers than either adds
+    (one converted or rounded figure among several shared ones is a rewording)."""
+    new, lost = numbers - earlier_numbers, earlier_numbers - numbers
+    return bool(new) and bool(lost) and len(numbers & earlier_numbers) < max(len(new), len(lost))
 
 
 def _agrees_enough(text: str, earlier_text: str, score: float, bar: float, bar_numbers_agree: float,

@@ -64,6 +64,13 @@ def test_numbers_decide_a_borderline_repeat():
     out = dedup_quotes(_doc(figures, SAME_TOPIC, reworded))
     assert [r.text for r in out.removed] == [reworded]  # the same figures in other words
 
+    in_euros = ("Exports grew by 8.6% to 1,300 billion yuan (166 billion euros) in the first half, the customs "
+                "office said, led by sales of 42,000 cars and 3.5 million batteries to 27 countries in Europe.")
+    in_dollars = ("Customs figures show exports rose by 8.6% to 1300 billion yuan (about 180 billion dollars) in the "
+                  "first six months, mainly on 42,000 cars and 3.5 million batteries shipped to 27 European countries.")
+    out = dedup_quotes(_doc(in_euros, SAME_TOPIC, in_dollars))
+    assert [r.text for r in out.removed] == [in_dollars]  # one converted figure among five shared ones
+
 
 def test_a_rewording_that_changes_word_endings_is_caught():
     original = ("Recently the police department has received numerous reports of telecommunications fraud: "
