@@ -198,12 +198,12 @@ def _relabel_trailing_repeats(removals: tuple[Removal, ...], earlier: list[tuple
     """Lines the layout stage cut after the article's end that repeat a clean paragraph are
     repeats, not related links (a pull quote or a source line given again): their category
     becomes ``duplicate_quote`` and they name the paragraph. Nothing is cut or kept anew."""
-    if not rules.relabel_trailing_repeats or not earlier:
+    trailing = [n for n, removal in enumerate(removals) if removal.rule == "after_article"][:rules.trailing_max_lines]
+    if not rules.relabel_trailing_repeats or not earlier or not trailing:
         return removals
     out = list(removals)
     statements = [(i, other) for i, other in earlier if ends_sentence(views.text(i))]
     article_words: set[str] | None = None  # made once, when a line first needs it
-    trailing = [n for n, removal in enumerate(removals) if removal.rule == "after_article"][:rules.trailing_max_lines]
     for n in trailing:
         removal = removals[n]
         text = removal.text
