@@ -25,8 +25,10 @@ TEXT_SUFFIXES = {".txt": "text", ".md": "markdown", ".markdown": "markdown",
 MAX_CONTROL_CHAR_SHARE = 0.01
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _HTML_SNIFF = re.compile(rb"^\s*(<!doctype html|<html|<head|<body|<\?xml)", re.I)
-#: Markdown marks: ATX headings, [links](url), <autolinks>, **strong**
-_MARKDOWN_SIGNS = re.compile(r"^#{1,6}\s+\S|\[[^\]\n]+\]\([^)\s]*\)|<https?://[^>\s]+>|\*\*[^*\n]+\*\*", re.M)
+#: Markdown marks: ATX headings, [links](url), <autolinks>, **strong**; each span stops at the next
+#: opening bracket and is bounded, so a line of '[[[[' is read in linear time, not quadratic
+_MARKDOWN_SIGNS = re.compile(r"^#{1,6}\s+\S|\[[^\[\]\n]{1,500}\]\([^()\s]{0,2000}\)|<https?://[^<>\s]{1,2000}>|"
+                             r"\*\*[^*\n]{1,500}\*\*", re.M)
 #: a .txt with at least this many Markdown marks is read as Markdown
 MARKDOWN_MIN_SIGNS = 3
 #: a table cell this long (in words) holds prose: the page is laid out with a table, and

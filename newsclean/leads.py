@@ -31,6 +31,9 @@ _NOT_WORD = [(C.IN, [(C.CATEGORY, C.CATEGORY_NOT_WORD)])] if C else []
 _DIGITS = frozenset("0123456789")
 _LEADING_NON_WORD = re.compile(r"\W*")
 _NONE: frozenset[str] = frozenset()
+#: atomic groups and possessive repeats (3.11+) start like their plain forms
+_ATOMIC = getattr(C, "ATOMIC_GROUP", None)
+_REPEATS = tuple(op for op in (getattr(C, n, None) for n in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")) if op)
 _STOP = ("", False)  # a prefix ends here: what follows is not a literal
 #: marks a prefix that starts with a non-ASCII letter: only lines with a non-ASCII head, which are
 #: never gated, can match it
@@ -55,9 +58,11 @@ def _element(op, av) -> Prefixes:
         return {_STOP}
     if op is C.SUBPATTERN:
         return _sequence(list(av[3]))
+    if op is _ATOMIC:  # (?>…) matches what its content matches, without backtracking into it
+        return _sequence(list(av))
     if op is C.BRANCH:
         return set().union(*(_sequence(list(b)) for b in av[1]))
-    if op in (C.MAX_REPEAT, C.MIN_REPEAT):
+    if op in _REPEATS:
         low, high, sub = av
         inner = _sequence(list(sub))
         if (low, high) == (0, 1):
@@ -141,10 +146,10 @@ def _first_chars(seq: list, i: int = 0) -> tuple[set[str], bool]:
                 else:
                     raise _Anywhere
             return chars, digits
-        if op in (C.SUBPATTERN, C.BRANCH, C.MAX_REPEAT, C.MIN_REPEAT):
-            branches = [list(av[3])] if op is C.SUBPATTERN else [list(b) for b in av[1]] if op is C.BRANCH \
-                else [list(av[2])]
-            optional = op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[0] == 0
+        if op in (C.SUBPATTERN, C.BRANCH, _ATOMIC) or op in _REPEATS:
+            branches = [list(av[3])] if op is C.SUBPATTERN else [list(av)] if op is _ATOMIC \
+                else [list(b) for b in av[1]] if op is C.BRANCH else [list(av[2])]
+            optional = op in _REPEATS and av[0] == 0
             for branch in branches:
                 if not branch:
                     optional = True

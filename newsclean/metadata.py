@@ -18,13 +18,15 @@ from .signals import (MONTHS, URL_ANYWHERE, WEEKDAYS, ends_sentence, is_date_lin
 
 _BYLINE = re.compile(r"^\s*(?:by|written by|words by|reporting by|story by|posted by|published by|publicado por|publié par|veröffentlicht von|von|par|por|di|door|"
                      r"author|authors|reporter)\s*:?\s+(?P<names>.+?)\s*$", re.I)
+#: patterns that open with a run of spaces start it only where the run starts ('(?<!\s)'), or right
+#: after a run an earlier match took ('(?<=\s)'): the same matches, in linear time on a line of spaces
 #: "… on November 19, 2019, 6:21 AM EST" after the names
-_BYLINE_DATE = re.compile(r"\s*(?:,|\bon\b|\||·|•|-|–|—)\s*(?P<date>(?:\w+,?\s+)?\w+\.?\s+\d{1,2},?\s+\d{4}.*|\d{1,2}\s+\w+\s+\d{4}.*|\d{4}-\d{2}-\d{2}.*)$")
-_ROLE_TAIL = re.compile(r"\s*[,|–—-]\s*(staff|senior|chief|special|opinion|political|foreign|"
+_BYLINE_DATE = re.compile(r"(?:(?<!\s)\s*|(?<=\s))(?:,|\bon\b|\||·|•|-|–|—)\s*(?P<date>(?:\w+,?\s+)?\w+\.?\s+\d{1,2},?\s+\d{4}.*|\d{1,2}\s+\w+\s+\d{4}.*|\d{4}-\d{2}-\d{2}.*)$")
+_ROLE_TAIL = re.compile(r"(?:(?<!\s)\s*|(?<=\s))[,|–—-]\s*(staff|senior|chief|special|opinion|political|foreign|"
                         r"contributing|associate)?\s*(writer|reporter|correspondent|columnist|editor|"
                         r"contributor|journalist)s?\b.*$", re.I)
-_FOR_SITE = re.compile(r"\s+(?:for|from|at)\s+(?P<site>(?:the\s+)?[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,4})\s*$")
-_NAME_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\bund\b|\bet\b|\by\b|\be\b)\s*")
+_FOR_SITE = re.compile(r"(?<!\s)\s+(?:for|from|at)\s+(?P<site>(?:the\s+)?[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,4})\s*$")
+_NAME_SPLIT = re.compile(r"(?:(?<!\s)\s*|(?<=\s))(?:,|;|&|\band\b|\bund\b|\bet\b|\by\b|\be\b)\s*")
 _NAME = re.compile(r"^[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|de|da|van|von|der|del|la|le|bin|al|el)){0,5}$")
 _SITE_CUES = (
     re.compile(r"\b(?:become|becoming) an? (?P<site>(?:[A-Z][\w.&'’-]*\s){1,4})(?:member|supporter|subscriber|patron)", re.U),
@@ -32,7 +34,7 @@ _SITE_CUES = (
     re.compile(r"(?:©|\(c\)|copyright)\s*(?:\d{4}\s*[-–]?\s*(?:\d{4})?\s*)?(?P<site>[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,4})"),
 )
 _CALENDAR_WORD = re.compile(r"\b(" + "|".join(MONTHS + WEEKDAYS) + r"|today|tomorrow|yesterday)\b", re.I)
-_TRAILING_SITE_WORD = re.compile(r"\s+(weekly|daily|newsletter|digest)$", re.I)
+_TRAILING_SITE_WORD = re.compile(r"(?<!\s)\s+(weekly|daily|newsletter|digest)$", re.I)
 
 
 @dataclass(frozen=True)
@@ -89,7 +91,7 @@ def parse_byline(text: str, max_words: int = 12) -> tuple[str, str | None] | Non
 
 
 #: the fields of a post's meta strip ('05/10/2018 - Posted by: Jane Roe - Category: Health - Tags: …')
-_META_FIELD_SEPARATOR = re.compile(r"\s+[-–—|·•]\s+")
+_META_FIELD_SEPARATOR = re.compile(r"(?<!\s)\s+[-–—|·•]\s+")
 
 
 def parse_meta_strip(text: str, max_words: int = 30) -> tuple[str | None, str | None] | None:

@@ -53,10 +53,16 @@ def _rx(expr: str) -> re.Pattern:
 #: appeals and prompts address the reader or speak for the outlet
 _ADDRESSES_READER = re.compile(r"\b(you|your|yours|we|our|us|sign up|subscribe|join|receive|click|please|consider)\b", re.I)
 #: the buttons of a share bar, in several languages
-_SHARE_TARGET = (r"(share|tweet|pin|pint|pinterest|email|e-mail|print|copy link|whatsapp|linkedin|facebook|twitter|"
-                 r"reddit|telegram|messenger|flipboard|tumblr|pocket|buffer|vk|weibo|wechat|line|sms|google\+?|x|shares?|"
-                 r"compartilhar|compartir|partager|teilen|condividi|baixar|imprimir|drucken|imprimer|stampa)")
-_SHARE_SUFFIX = r" (this|on|via|entry|article|story)( \w+)?"
+_SHARE_TARGETS = ("share", "shares", "tweet", "pin", "pint", "pinterest", "email", "e-mail", "print", "copy link",
+                  "whatsapp", "linkedin", "facebook", "twitter", "reddit", "telegram", "messenger", "flipboard",
+                  "tumblr", "pocket", "buffer", "vk", "weibo", "wechat", "line", "sms", "google", "google+", "x",
+                  "compartilhar", "compartir", "partager", "teilen", "condividi", "baixar", "imprimir", "drucken",
+                  "imprimer", "stampa")
+#: one button, longest name first and atomic: a bar is read left to right in one way only, so a
+#: line that is not a bar fails in linear time ('share share … zz' backtracked exponentially)
+_SHARE_BUTTON = "(?>" + "|".join(re.escape(t) for t in sorted(_SHARE_TARGETS, key=len, reverse=True)) + ")"
+#: 'Share this', 'Share on Facebook', 'Share via …' (a button's name after it is the next button)
+_SHARE_SUFFIX = rf"(?> (?:this|on|via|entry|article|story)(?: (?!{_SHARE_BUTTON})\w+)?)?"
 #: phrases of a sign-up or subscription offer; one alone is too weak for a long paragraph, two are not
 _OFFER_CUES = (r"sign up (?:for|to) (?:our|the|a)|subscribe to (?:our|the)|your inbox|for as little as|"
                r"use (?:the )?(?:promo |coupon |discount )?code|\d+ issues for|free trial|subscriptions? (?:service|plan|offer)|"
@@ -149,7 +155,7 @@ RULES: tuple[PatternRule, ...] = (
         hints=("left", "right", "top", "bottom", "centre", "center", "above", "below", "pictured",
                "photographed", "seen here", "in this", "l-r")),
     PatternRule("share_bar", "social_embed", _rx(
-        rf"^\W*(\d+(?!\d)\W*)*{_SHARE_TARGET}({_SHARE_SUFFIX})?\W*(({_SHARE_TARGET}|\d+(?!\d))({_SHARE_SUFFIX})?\W*)*$|"
+        rf"^\W*(?:\d++\W*+)*+{_SHARE_BUTTON}{_SHARE_SUFFIX}\W*+(?:(?:{_SHARE_BUTTON}|\d++){_SHARE_SUFFIX}\W*+)*+$|"
         r"^\W*(follow (us|@\w+)|like us on|find us on|join us on)\b|^\W*click to (share|email|print)\b|"
         r"^\W*follow\b.{0,60}\bon (facebook|twitter|instagram|youtube|tiktok|linkedin|threads|bluesky)\b"),
         12, "a share bar or 'follow us' line"),
@@ -173,7 +179,7 @@ RULES: tuple[PatternRule, ...] = (
         hints=("cookie", "accept", "reject", "manage", "privacy", "necessary", "enabled", "functional",
                "performance", "analytics", "advertisement")),
     PatternRule("comment_author", "comments", _rx(
-        r"^\W*[\w.@' -]{2,40}?\s+(says|said|wrote|writes|commented|replied)\s*:\s*$|"
+        r"^\W*+[\w.@' -]{2,40}?\s+(says|said|wrote|writes|commented|replied)\s*:\s*$|"
         r"^\W*\d+\s+(comments?|responses|replies) to\b|\b\d+\s+comments\b.{0,20}\bfeed for comments\b"),
         12, "a comment's author line ('name says:') or a thread header ('34 responses to …')",
         hints=("says", "said", "wrote", "writes", "commented", "replied", "responses", "replies", "comments")),
@@ -234,7 +240,7 @@ RULES: tuple[PatternRule, ...] = (
     PatternRule("punctuation_only", "navigation", _rx(r"^[^\w]+$"), 3,
                 "a line with no word at all (a lone bullet, separator or icon)"),
     PatternRule("relative_time", "navigation", _rx(
-        r"^\W*(\d+\s*(s|m|h|d|w|min|mins|minutes?|hrs?|hours?|days?|weeks?|months?)\s+ago|just now|"
+        r"^\W*+(\d+\s*(s|m|h|d|w|min|mins|minutes?|hrs?|hours?|days?|weeks?|months?)\s+ago|just now|"
         r"(updated|posted|published)?\s*\d+\s*(minutes?|hours?|days?)\s+ago)\W*$"),
         6, "a relative timestamp of a teaser ('32M ago', '2 hours ago')", hints=("ago", "just now")),
     PatternRule("breadcrumb", "navigation", _rx(

@@ -33,13 +33,14 @@ _PUNCT = re.compile(r"[^\w\s]", re.U)
 _SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
 #: quotation marks that open a quote, with the marks that close them
-_QUOTE_SPAN = re.compile(r"“([^”]{20,}?)”|\"([^\"]{20,}?)\"|«([^»]{20,}?)»|‘([^’]{40,}?)’(?!\w)")
+_QUOTE_SPAN = re.compile(r"“([^“”]{20,}?)”|\"([^\"]{20,}?)\"|«([^«»]{20,}?)»|‘([^‘’]{40,}?)’(?!\w)")
 #: any quotation, however short
-_ANY_QUOTE = re.compile(r"“[^”]*”|\"[^\"]*\"|«[^»]*»")
+_ANY_QUOTE = re.compile(r"“[^“”]*”|\"[^\"]*\"|«[^«»]*»")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _REPORTING = ("said|says|added|told|stated|noted|stressed|emphasi[sz]ed|explained|declared|remarked|"
               "announced|insisted|argued|warned|replied|wrote|continued|according to")
-_NAME = r"[A-Z][\w'’-]*(?:[ \u00a0](?:[A-Z][\w'’-]*|[A-Z]\.))*"
+#: a speaker's name: up to six capitalised words, starting at a word's start (linear on long lines)
+_NAME = r"(?<![\w'’-])[A-Z][\w'’-]*(?:[ \u00a0](?:[A-Z][\w'’-]*|[A-Z]\.)){0,5}"
 _SPEAKER_AFTER = re.compile(r"^[ ,’”\"]*(?:(?:" + _REPORTING + r")[ \u00a0]+(?P<a>(?:the[ \u00a0]+[\w'’-]+(?:[ \u00a0][\w'’-]+){0,2})|"
                             + _NAME + r")|(?P<b>" + _NAME + r")[ \u00a0]+(?:" + _REPORTING + r"))")
 _SPEAKER_BEFORE = re.compile(r"(?P<s>" + _NAME + r")[ \u00a0]+(?:" + _REPORTING + r")\b[^.“\"\n]{0,60}[:,]?[ ]*$")

@@ -16,7 +16,6 @@ _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 #: bullets, numbers, and the indented "o" that text renderers use for third-level items
 _ORDINAL = re.compile(r"^\s*\d{1,3}[.)]\s")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+•●▪◦‣]|\d{1,3}[.)])\s+(?=\S)|^\s{2,}o\s+(?=\S)")
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MD_AUTOLINK = re.compile(r"<((?:https?|ftp)://[^>\s]+)>")
 _MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
 _SPACES = re.compile(r"[ \t\u00a0]{2,}")
@@ -26,9 +25,32 @@ _TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 _TABLE_RULE = re.compile(r"^[\s|:\-]+$")
 
 
+def _strip_links(text: str) -> str:
+    """``[text](url)`` and ``![alt](url)`` -> their text: what ``re.sub(r"!?\\[([^\\]]*)\\]\\([^)]*\\)", r"\\1", text)``
+    gives, found with ``str.find`` so that a line of '[[[[…' costs linear time (the regex, retried
+    at every '[', scanned to the end of the line each time)."""
+    if "[" not in text:
+        return text
+    out, done, at = [], 0, 0
+    while (opening := text.find("[", at)) >= 0:
+        closing = text.find("]", opening + 1)
+        if closing < 0:
+            break  # no later '[' has a ']' after it either
+        if text.startswith("(", closing + 1):
+            end = text.find(")", closing + 2)
+            if end < 0:
+                break  # every later link would need a ')' after this one
+            start = opening - 1 if opening > done and text[opening - 1] == "!" else opening
+            out += [text[done:start], text[opening + 1:closing]]
+            done = at = end + 1
+        else:
+            at = closing  # every '[' before this ']' fails the same way
+    return "".join(out) + text[done:]
+
+
 def strip_markdown_inline(text: str) -> str:
     """``[text](url)`` -> text, ``<url>`` -> url, ``**x**`` -> x."""
-    text = _MD_LINK.sub(r"\1", text)
+    text = _strip_links(text)
     text = _MD_AUTOLINK.sub(r"\1", text)
     return _MD_EMPHASIS.sub(r"\2", text)
 
