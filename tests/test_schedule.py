@@ -1,0 +1,104 @@
+"""Schedules fire (issue 12, item 1): a real Prefect server on 127.0.0.1, the flow served on a short
+interval, and a run the *scheduler* created (not one triggered by hand) completes with records.
+
+Prefect 3.8.8's scheduler fails on every loop with SQLAlchemy 2.1 ("Can't evaluate bulk DML
+statement") and no scheduled run is ever created; pyproject.toml pins SQLAlchemy below 2.1.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from conftest import ROOT, load_jsonl
+
+PREFECT = Path(sys.executable).with_name("prefect")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture()
+def prefect_server(tmp_path):
+    port = _free_port()
+    env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect-home"),
+           "PREFECT_API_URL": f"http://127.0.0.1:{port}/api",
+           # the scheduler's loop (60 s by default) and the runner's poll, shortened for the test
+           "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "2",
+           "PREFECT_RUNNER_POLL_FREQUENCY": "2",
+           "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_UI_ENABLED": "false"}
+    log = open(tmp_path / "server.log", "wb")
+    server = subprocess.Popen([str(PREFECT), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+                              env=env, stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path)
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{env['PREFECT_API_URL']}/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert server.poll() is None, (tmp_path / "server.log").read_text()[-3000:]
+            time.sleep(0.5)
+        else:
+            pytest.fail("the Prefect server did not answer in 90 s:\n" + (tmp_path / "server.log").read_text()[-3000:])
+        yield env
+    finally:
+        _stop(server)
+        log.close()
+
+
+def _flow_runs(api: str, *states: str) -> list[dict]:
+    """Flow runs in one of ``states`` (all when none), most recently started first."""
+    body = {"limit": 50, "sort": "START_TIME_DESC"}
+    if states:
+        body["flow_runs"] = {"state": {"type": {"any_": list(states)}}}
+    return httpx.post(f"{api}/flow_runs/filter", json=body, timeout=10).json()
+
+
+def test_a_served_flow_is_run_by_its_schedule(prefect_server, tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(ROOT / "raw", raw)
+    out = tmp_path / "clean"
+    log = open(tmp_path / "serve.log", "wb")
+    serve = subprocess.Popen([sys.executable, "-m", "flows.clean", "--serve", "--interval", "5",
+                              "--raw", str(raw), "--out", str(out)],
+                             env=prefect_server, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    api = prefect_server["PREFECT_API_URL"]
+    try:
+        deadline = time.monotonic() + 150
+        done = []
+        while time.monotonic() < deadline and not done:
+            assert serve.poll() is None, (tmp_path / "serve.log").read_text()[-3000:]
+            done = [r for r in _flow_runs(api, "COMPLETED") if r.get("auto_scheduled")]
+            failed = _flow_runs(api, "FAILED", "CRASHED")
+            assert not failed, (failed[0]["state"], (tmp_path / "serve.log").read_text()[-3000:])
+            time.sleep(2)
+        assert done, f"no scheduled run completed in 150 s; runs: {[(r['name'], r['state_type'], r.get('auto_scheduled')) for r in _flow_runs(api)]}\n" \
+                     + (tmp_path / "serve.log").read_text()[-3000:]
+    finally:
+        _stop(serve)
+        log.close()
+    records = [r for p in sorted((out / "documents").glob("*.jsonl")) for r in load_jsonl(p)] \
+        if (out / "documents").is_dir() else load_jsonl(out / "documents.jsonl")
+    assert len(records) == 5 and all(r["text"] for r in records)
