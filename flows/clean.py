@@ -1,41 +1,56 @@
-"""The Prefect flow: clean a folder of raw articles in file batches, one task per batch.
+"""The Prefect flow: the CLI's runner (newsclean/run.py) with one Prefect task per batch of files.
 
 A task costs ~15 ms of engine overhead, so tasks are batches of files, never single documents.
-Batches run concurrently on the default thread-pool task runner; their results are validated
-and written in input order by the flow, so output is identical to ``newsclean clean``. Each run
-publishes a Markdown artifact with the run summary, visible in the Prefect UI.
+The runner decides what to clean (incremental by default: only new and changed files, resumable)
+and writes results in input order, so output is identical to ``newsclean clean``; batches in
+flight are bounded. Each run publishes a Markdown artifact with the run summary, visible in the
+Prefect UI. An empty or missing input folder fails the run and leaves the output as it was.
 
 Serve it without a deployment:   python -m flows.clean --serve
 """
 from __future__ import annotations
 
 import argparse
+from collections import deque
 from itertools import islice
 from pathlib import Path
 
-from prefect import flow, get_run_logger, task, unmapped
+from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
 from newsclean.corpus import CorpusLines
-from newsclean.io import REJECTS, OutputWriter, batched, discover, read_jsonl
-from newsclean.pipeline import BatchResult, clean_batch
-from newsclean.quotes import QuoteIndex
-from newsclean.run import DEFAULT_BATCH_SIZE
-
-
-# NO_CACHE: results are not persisted anyway, and hashing the inputs (file lists, the corpus
-# index) for a cache key would cost time on every task
-@task(name="index-corpus-lines", cache_policy=NO_CACHE)
-def corpus_lines_task(files: list[tuple[str, str]]) -> CorpusLines:
-    """Pre-pass: the short lines that repeat across the corpus (site furniture)."""
-    return CorpusLines.from_files(files)
+from newsclean.io import REJECTS, discover, read_jsonl
+from newsclean.pipeline import BatchResult, InputLimits, PipelineConfig, clean_batch
+from newsclean.run import DEFAULT_BATCH_SIZE, clean_files, clean_incremental
 
 
 @task(name="clean-batch", retries=1, retry_delay_seconds=2, cache_policy=NO_CACHE)
-def clean_batch_task(files: list[tuple[str, str]], corpus: CorpusLines | None = None) -> BatchResult:
+def clean_batch_task(files: list[tuple[str, str]], config: PipelineConfig,
+                     corpus: CorpusLines | None = None) -> BatchResult:
     """Clean one batch of ``(path, source)`` files (pure function, safe to retry)."""
-    return clean_batch(files, corpus=corpus)
+    return clean_batch(files, config, corpus)
+
+
+def _task_batches(batches: list, config: PipelineConfig, workers: int, corpus: CorpusLines | None):
+    """The runner's batch results, each from a Prefect task; at most ``2 × workers`` in flight."""
+    logger = get_run_logger()
+    pending: deque = deque()
+    todo = iter(batches)
+    limit = max(2, 2 * workers)
+    for i, batch in enumerate(todo):
+        pending.append(clean_batch_task.submit(batch, config, corpus))
+        if len(pending) >= limit:
+            break
+    done = 0
+    while pending:
+        result = pending.popleft().result()
+        nxt = next(todo, None)
+        if nxt is not None:
+            pending.append(clean_batch_task.submit(nxt, config, corpus))
+        done += 1
+        logger.info("batch %d/%d: %d cleaned, %d rejected", done, len(batches), len(result.records), len(result.rejects))
+        yield result
 
 
 def summary_markdown(summary: dict, out_dir: str, rejects: list[dict]) -> str:
@@ -48,6 +63,7 @@ def summary_markdown(summary: dict, out_dir: str, rejects: list[dict]) -> str:
         f"**{summary['documents']}** documents cleaned, **{summary['rejected']}** rejected; "
         f"{summary['bytes_in']:,} bytes in, {summary['bytes_out']:,} out ({ratio:.0%} kept); "
         f"{summary['repairs']} paragraphs repaired; {summary['seconds']:.2f} s cleaning.", "",
+        "## Inputs", "| what | files |", "|---|---|", rows(summary.get("inputs", {})), "",
         "## Removed, by category", "| category | blocks |", "|---|---|", rows(summary["removed_by_category"]), "",
         "## Removed, by rule", "| rule | blocks |", "|---|---|", rows(summary["removed_by_rule"]), "",
         "## Flags", "| kind | count |", "|---|---|", rows(summary["flags_by_kind"]), "",
@@ -60,28 +76,21 @@ def summary_markdown(summary: dict, out_dir: str, rejects: list[dict]) -> str:
 
 @flow(name="newsclean-clean", log_prints=True)
 def clean_flow(raw_paths: list[str] | None = None, out_dir: str = "clean",
-               batch_size: int = DEFAULT_BATCH_SIZE) -> dict:
-    """Clean every raw file under ``raw_paths`` (default ``["raw"]``) into ``out_dir``."""
+               batch_size: int = DEFAULT_BATCH_SIZE, incremental: bool = True, workers: int = 1,
+               corpus_lines: bool = True, reclean: bool = False, state_url: str | None = None,
+               force: bool = False, max_mb: float = 50, time_budget: float = 60) -> dict:
+    """Clean the raw files under ``raw_paths`` (default ``["raw"]``) into ``out_dir``: by default
+    only new and changed ones, appended to the dataset there (``incremental=False``: a snapshot)."""
     logger = get_run_logger()
-    files = discover(raw_paths or ["raw"])
-    batches = batched(files, batch_size)
-    logger.info("%d files in %d batches of up to %d", len(files), len(batches), batch_size)
-    corpus = corpus_lines_task(files)
-    logger.info("%d lines repeat across the corpus", len(corpus.repeated))
-    pending = list(clean_batch_task.map(batches, corpus=unmapped(corpus)))
-    writer = OutputWriter(out_dir)
-    quotes = QuoteIndex()
-    try:
-        for i in range(1, len(batches) + 1):
-            result = pending.pop(0).result()  # drop each batch once written: memory stays flat
-            for record in writer.write_batch(result):
-                quotes.add(record)
-            logger.info("batch %d/%d: %d cleaned, %d rejected", i, len(batches),
-                        len(result.records), len(result.rejects))
-        summary = writer.commit(quotes.rows()).as_dict()
-    except BaseException:
-        writer.abort()
-        raise
+    files = discover(raw_paths or ["raw"])  # a missing folder raises: the run fails, output untouched
+    logger.info("%d files under %s", len(files), raw_paths or ["raw"])
+    config = PipelineConfig(limits=InputLimits(max_bytes=int(max_mb * 1024 * 1024), seconds=time_budget))
+    if incremental:
+        summary = clean_incremental(files, out_dir, batch_size, config, workers=workers, corpus_lines=corpus_lines,
+                                    state_url=state_url, reclean=reclean, batch_runner=_task_batches).as_dict()
+    else:
+        summary = clean_files(files, out_dir, batch_size, config, workers=workers, corpus_lines=corpus_lines,
+                              force=force, batch_runner=_task_batches).as_dict()
     create_markdown_artifact(key="newsclean-run-summary",
                              markdown=summary_markdown(summary, out_dir, _first_rejects(Path(out_dir))),
                              description=f"newsclean: {summary['documents']} cleaned, {summary['rejected']} rejected")
@@ -90,8 +99,11 @@ def clean_flow(raw_paths: list[str] | None = None, out_dir: str = "clean",
 
 def _first_rejects(out_dir: Path, limit: int = 50) -> list[dict]:
     """The first rejects as written (validation failures included), for the artifact's table."""
-    path = out_dir / REJECTS
-    return list(islice(read_jsonl(path), limit)) if path.exists() else []
+    paths = [out_dir / REJECTS] if (out_dir / REJECTS).exists() else sorted((out_dir / "rejects").glob("*.jsonl"))
+    rows: list[dict] = []
+    for path in paths:
+        rows += list(islice(read_jsonl(path), limit - len(rows)))
+    return rows
 
 
 if __name__ == "__main__":
@@ -100,9 +112,10 @@ if __name__ == "__main__":
     parser.add_argument("--interval", type=int, default=3600, help="seconds between scheduled runs with --serve")
     parser.add_argument("--raw", default="raw")
     parser.add_argument("--out", default="clean")
+    parser.add_argument("--snapshot", action="store_true", help="replace a snapshot output instead of adding to the dataset")
     args = parser.parse_args()
+    params = {"raw_paths": [args.raw], "out_dir": args.out, "incremental": not args.snapshot}
     if args.serve:
-        clean_flow.serve(name="newsclean-local", interval=args.interval,
-                         parameters={"raw_paths": [args.raw], "out_dir": args.out})
+        clean_flow.serve(name="newsclean-local", interval=args.interval, parameters=params)
     else:
-        print(clean_flow(raw_paths=[args.raw], out_dir=args.out))
+        print(clean_flow(**params))

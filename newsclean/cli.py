@@ -7,6 +7,7 @@ one-off cleans show up in the Prefect UI when a server is there.
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import List, Optional
@@ -18,8 +19,8 @@ from rich.table import Table
 
 from . import __version__
 from .io import DOCUMENTS, QUOTES, REJECTS, SUMMARY, InputError, discover
-from .pipeline import RunSummary
-from .run import DEFAULT_BATCH_SIZE, clean_files
+from .pipeline import InputLimits, PipelineConfig, RunSummary
+from .run import DEFAULT_BATCH_SIZE, clean_files, clean_incremental
 
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, rich_markup_mode="rich",
@@ -42,7 +43,7 @@ def main(version: Optional[bool] = typer.Option(None, "--version", callback=_ver
     """newsclean: scraped news in, one clean validated JSON record per article out."""
 
 
-def _summary_table(summary: RunSummary, out: Path) -> Table:
+def _summary_table(summary: RunSummary, out: Path, incremental: bool = False) -> Table:
     d = summary.as_dict()
     t = Table(title=f"newsclean: {out}", show_header=False, title_justify="left")
     t.add_column(style="bold")
@@ -57,7 +58,12 @@ def _summary_table(summary: RunSummary, out: Path) -> Table:
     t.add_row("flags, by signal", ", ".join(f"{k} {v}" for k, v in d["flags_by_reason"].items()) or "-")
     t.add_row("paragraphs repaired", str(d["repairs"]))
     t.add_row("seconds (cleaning)", f"{d['seconds']:.2f}")
-    t.add_row("written", f"{out / DOCUMENTS}, {out / REJECTS}, {out / QUOTES}, {out / SUMMARY}")
+    if d["inputs"]:
+        t.add_row("inputs", ", ".join(f"{k} {v}" for k, v in d["inputs"].items()))
+    if incremental:
+        t.add_row("written", f"{out}/documents/*.jsonl, {out}/rejects/*.jsonl, {out / QUOTES}, {out}/manifest.json")
+    else:
+        t.add_row("written", f"{out / DOCUMENTS}, {out / REJECTS}, {out / QUOTES}, {out / SUMMARY}")
     return t
 
 
@@ -95,49 +101,121 @@ def clean(
                                 help="Processes cleaning batches in parallel (plain runs; same output)."),
     corpus_lines: bool = typer.Option(True, "--corpus-lines/--no-corpus-lines",
                                       help="Pre-pass: short lines repeated on many pages of the input are furniture."),
+    incremental: bool = typer.Option(False, "--incremental", "-i",
+                                     help="Clean only new and changed files into an append-only dataset in OUT "
+                                          "(shards, manifest, state database); resumes after a crash."),
+    reclean: bool = typer.Option(False, "--reclean", help="With --incremental: also re-clean files cleaned by "
+                                                          "another newsclean or model version."),
+    state: Optional[str] = typer.Option(None, "--state", metavar="URL",
+                                        help="With --incremental: SQLAlchemy URL of the state database. "
+                                             "Default: sqlite:///OUT/state.sqlite"),
+    shard_mb: int = typer.Option(64, "--shard-mb", min=1, help="With --incremental: MB per output shard."),
+    gzip_shards: bool = typer.Option(False, "--gzip", help="With --incremental: write .jsonl.gz shards."),
+    force: bool = typer.Option(False, "--force", help="Replace a snapshot output even when this run makes fewer "
+                                                      "records from other inputs."),
+    max_mb: float = typer.Option(50, "--max-mb", min=0.001, help="Cap per input, decompressed (MB); larger is a reject."),
+    time_budget: float = typer.Option(60, "--time-budget", min=0,
+                                      help="Seconds one input may take to clean; slower is a reject (0: no limit)."),
     fail_on_reject: bool = typer.Option(False, "--fail-on-reject", help="Exit 3 if any file was rejected."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary table."),
 ) -> None:
-    """Clean files and folders into OUT/documents.jsonl and OUT/rejects.jsonl."""
+    """Clean files and folders into OUT/documents.jsonl and OUT/rejects.jsonl (or, with --incremental,
+    add the new and changed ones to the dataset in OUT)."""
     paths = paths or [Path("raw")]
+    if out.exists() and not out.is_dir():
+        err.print(f"[red]error:[/red] --out must be a folder; {out} is a file")
+        raise typer.Exit(EXIT_USAGE)
     try:
         files = discover(paths)
     except InputError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(EXIT_USAGE) from None
     if not files:
-        err.print(f"[red]error:[/red] no .txt, .md or .html files (or .gz of them) under {', '.join(map(str, paths))}")
+        err.print(f"[red]error:[/red] no .txt, .md or .html files (or .gz of them) under {', '.join(map(str, paths))}; "
+                  f"{out} was left as it was")
         raise typer.Exit(EXIT_USAGE)
+    config = PipelineConfig(limits=InputLimits(max_bytes=int(max_mb * 1024 * 1024), seconds=time_budget))
+    options = dict(batch_size=batch_size, config=config, workers=workers, corpus_lines=corpus_lines)
+    if incremental:
+        options.update(incremental=True, state_url=state, reclean=reclean, shard_bytes=shard_mb * 1024 * 1024,
+                       compress=gzip_shards)
+    else:
+        options.update(force=force)
+    signal.signal(signal.SIGTERM, _terminate)  # systemd, Kubernetes and timeout stop a run this way
     try:
         if _use_prefect(prefect):
-            from flows.clean import clean_flow
-
-            summary = RunSummary.from_dict(
-                clean_flow(raw_paths=[str(p) for p in paths], out_dir=str(out), batch_size=batch_size))
+            summary = _run_flow(paths, out, batch_size, workers, corpus_lines, incremental, force)
         else:
-            summary = _run_plain(files, out, batch_size, workers, corpus_lines,
-                                 show=not quiet and sys.stderr.isatty())
+            summary = _run_plain(files, out, options, show=not quiet and sys.stderr.isatty())
     except KeyboardInterrupt:
-        err.print("[yellow]interrupted: previous output left untouched[/yellow]")
+        err.print("[yellow]interrupted: " + ("every batch committed so far is kept; run again to go on[/yellow]"
+                                             if incremental else "previous output left untouched[/yellow]"))
         raise typer.Exit(130) from None
+    except InputError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(EXIT_USAGE) from None
     except Exception as exc:  # noqa: BLE001 - report, don't dump a trace on users
         err.print(f"[red]error:[/red] the run failed: {type(exc).__name__}: {exc}")
         raise typer.Exit(EXIT_FAILED) from None
     if not quiet:
-        Console().print(_summary_table(summary, out))
+        Console().print(_summary_table(summary, out, incremental))
     if fail_on_reject and summary.rejected:
         raise typer.Exit(EXIT_REJECTS)
 
 
-def _run_plain(files: list[tuple[str, str]], out: Path, batch_size: int, workers: int, corpus_lines: bool,
-               show: bool) -> RunSummary:
+def _terminate(_signum, _frame) -> None:
+    raise KeyboardInterrupt
+
+
+def _run_flow(paths, out: Path, batch_size: int, workers: int, corpus_lines: bool, incremental: bool,
+              force: bool) -> RunSummary:
+    """The same clean through the Prefect engine; a Prefect API that does not answer is reported
+    with the way to run without it."""
+    import httpx
+
+    api = os.environ.get("PREFECT_API_URL")
+    if api:
+        try:
+            httpx.get(api.rstrip("/") + "/health", timeout=3).raise_for_status()
+        except httpx.HTTPError as exc:
+            raise InputError(f"PREFECT_API_URL={api} does not answer ({type(exc).__name__}). Start the server "
+                             f"('prefect server start'), or run without Prefect: unset PREFECT_API_URL, or give "
+                             f"--no-prefect") from None
+    from flows.clean import clean_flow
+
+    return RunSummary.from_dict(clean_flow(raw_paths=[str(p) for p in paths], out_dir=str(out), batch_size=batch_size,
+                                           workers=workers, corpus_lines=corpus_lines, incremental=incremental,
+                                           force=force))
+
+
+def _run_plain(files: list[tuple[str, str]], out: Path, options: dict, show: bool) -> RunSummary:
+    run = clean_incremental if options.pop("incremental", False) else clean_files
     if not show:
-        return clean_files(files, out, batch_size, workers=workers, corpus_lines=corpus_lines)
+        return run(files, out, **options)
     columns = (TextColumn("cleaning"), BarColumn(), MofNCompleteColumn(), TextColumn("files"), TimeRemainingColumn())
     with Progress(*columns, console=err, transient=True) as progress:
         task = progress.add_task("clean", total=len(files))
-        return clean_files(files, out, batch_size, on_batch=lambda _r, n: progress.advance(task, n), workers=workers,
-                         corpus_lines=corpus_lines)
+        if run is clean_incremental:
+            options["on_plan"] = lambda n: progress.update(task, total=n)
+        return run(files, out, on_batch=lambda _r, n: progress.advance(task, n), **options)
+
+
+@app.command(epilog="[bold]Example[/bold]\n\n  newsclean compact clean --to clean-latest.jsonl")
+def compact(dataset: Path = typer.Argument(..., exists=True, file_okay=False, help="An incremental output folder."),
+            to: Path = typer.Option(..., "--to", help="The .jsonl file to write (replaced atomically).")) -> None:
+    """Write the latest version of each record of an incremental dataset (superseded ones left out)."""
+    from .dataset import compact as write_latest
+    from .state import StateStore, default_url
+
+    if not (dataset / "state.sqlite").exists():
+        err.print(f"[red]error:[/red] {dataset} is not an incremental dataset (no state.sqlite)")
+        raise typer.Exit(EXIT_USAGE)
+    store = StateStore(default_url(dataset))
+    try:
+        n = write_latest(dataset, to, store)
+    finally:
+        store.close()
+    typer.echo(f"{n} records -> {to}")
 
 
 @app.command(epilog="[bold]Example[/bold]\n\n  newsclean explain raw/page.txt | less -R")

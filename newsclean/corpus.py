@@ -89,12 +89,32 @@ class CorpusLines:
         already drops a site's chrome); unreadable files are skipped here and rejected later."""
         index = cls(rules)
         for path, source in files:
-            if format_of(source) == "html":
-                continue
-            try:
-                raw = read_raw(Path(path).read_bytes(), source)
-            except (OSError, IngestError):
-                continue
-            if raw.format != "html":
-                index.add_document(b.text for b in segment(raw.text, raw.format))
+            lines = _lines_of(path, source)
+            if lines is not None:
+                index.add_document(lines[1])
         return index.freeze()
+
+
+def _lines_of(path: str, source: str) -> tuple[str, list[str]] | None:
+    """(SHA-256 of the raw bytes, block texts) of a text or Markdown file; None for HTML (an HTML
+    extractor already drops a site's chrome) and for unreadable files (rejected later)."""
+    if format_of(source) == "html":
+        return None
+    try:
+        data = Path(path).read_bytes()
+        raw = read_raw(data, source)
+    except (OSError, IngestError):
+        return None
+    if raw.format == "html":
+        return None
+    return hashlib.sha256(data).hexdigest(), [b.text for b in segment(raw.text, raw.format)]
+
+
+def article_and_lines(path: str, source: str, rules: CorpusRules = CorpusRules()) -> tuple[str, int, set[int]] | None:
+    """What the state store keeps of one input for the pre-pass: (SHA-256 of its raw bytes, key of
+    its longest line, keys of its countable lines); None where :func:`_lines_of` is None."""
+    found = _lines_of(path, source)
+    if found is None or not found[1]:
+        return None
+    sha, lines = found
+    return sha, line_key(max(lines, key=len)), {line_key(t) for t in lines if CorpusLines.countable(t, rules)}

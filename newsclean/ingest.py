@@ -10,7 +10,6 @@ document the second time the same page is seen in one process (trafilatura issue
 """
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
 import re
@@ -48,11 +47,20 @@ class RawText:
     encoding: str
     #: for HTML: metadata trafilatura found in the page
     html_metadata: dict | None = None
+    #: the document id: :func:`content_id` of the decoded page
+    id: str = ""
 
 
 def document_id(raw: bytes) -> str:
-    """Stable id: the same raw bytes always give the same id."""
+    """Id of bytes that could not be decoded (a reject): the same bytes always give the same id."""
     return hashlib.sha256(raw).hexdigest()[:20]
+
+
+def content_id(text: str) -> str:
+    """The document id: the first 20 hex digits of the SHA-256 of the decoded page (UTF-8, line
+    ends folded to '\n'). One article as .txt, as .txt.gz (with or without a name and time in the
+    gzip header) and in another charset has one id."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
 
 
 def format_of(name: str) -> str | None:
@@ -66,13 +74,41 @@ def format_of(name: str) -> str | None:
     return None
 
 
-def maybe_gunzip(raw: bytes, name: str) -> bytes:
+#: the most bytes one input may hold once decompressed (a page is rarely over 5 MB)
+MAX_INPUT_BYTES = 50 * 1024 * 1024
+
+
+class TooLarge(IngestError):
+    """An input over the size cap; the message says which cap."""
+
+
+def maybe_gunzip(raw: bytes, name: str, max_bytes: int = MAX_INPUT_BYTES) -> bytes:
+    """The bytes, decompressed when gzip; refuses (before inflating it all) more than ``max_bytes``."""
+    if len(raw) > max_bytes:
+        raise TooLarge(f"{len(raw):,} bytes, over the {max_bytes:,}-byte cap per input (--max-bytes)")
     if not (name.lower().endswith(".gz") or raw[:2] == b"\x1f\x8b"):
         return raw
+    out, data = [], raw
+    size = 0
     try:
-        return gzip.decompress(raw)
-    except (OSError, EOFError, zlib.error) as exc:
+        while data:  # a file may hold several gzip members
+            inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            while data:
+                chunk = inflater.decompress(data, max_bytes + 1 - size)
+                size += len(chunk)
+                out.append(chunk)
+                if size > max_bytes:
+                    raise TooLarge(f"over {max_bytes:,} bytes once decompressed (a gzip bomb?), the cap per "
+                                   f"input (--max-bytes)")
+                data = inflater.unconsumed_tail
+                if inflater.eof:
+                    break
+            if not inflater.eof:
+                raise IngestError("corrupt gzip data: truncated stream")
+            data = inflater.unused_data.lstrip(b"\x00")
+    except zlib.error as exc:
         raise IngestError(f"corrupt gzip data: {exc}") from exc
+    return b"".join(out)
 
 
 def decode(raw: bytes) -> tuple[str, str]:
@@ -133,14 +169,14 @@ def looks_like_markdown(text: str) -> bool:
     return len(_MARKDOWN_SIGNS.findall(text[:50000])) >= MARKDOWN_MIN_SIGNS
 
 
-def read_raw(raw: bytes, name: str) -> RawText:
+def read_raw(raw: bytes, name: str, max_bytes: int = MAX_INPUT_BYTES) -> RawText:
     """Turn one raw file's bytes into text; ``name`` gives the format by its suffix."""
-    raw = maybe_gunzip(raw, name)
+    raw = maybe_gunzip(raw, name, max_bytes)
     fmt = format_of(name) or ("html" if _HTML_SNIFF.match(raw[:512]) else "text")
     text, encoding = decode(raw)
     if fmt == "text" and looks_like_markdown(text):
         fmt = "markdown"
     if fmt == "html":
         body, meta = extract_html(text)
-        return RawText(body, "html", encoding, meta)
-    return RawText(text, fmt, encoding)
+        return RawText(body, "html", encoding, meta, content_id(text))
+    return RawText(text, fmt, encoding, None, content_id(text))

@@ -12,14 +12,14 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
-from typing import IO, Iterable, Iterator
+from typing import IO, Callable, Iterable, Iterator
 
 import orjson
 
 from schemas import validate_records
 
 from .ingest import format_of
-from .pipeline import BatchResult, RunSummary, reject
+from .pipeline import BatchResult, RecordStats, RunSummary, reject
 
 DOCUMENTS = "documents.jsonl"
 REJECTS = "rejects.jsonl"
@@ -35,19 +35,34 @@ def discover(paths: Iterable[str | Path]) -> list[tuple[str, str]]:
     """``[(path, source)]`` of every supported file under ``paths``, in a stable order.
 
     ``source`` is the path relative to the folder that was given (a file given by itself is
-    named by its file name). Files of other types are skipped; hidden files too.
+    named by its file name). With several paths, it is relative to the folder that holds them
+    all, so ``siteA/article.txt`` and ``siteB/article.txt`` stay two sources. Files of other types
+    are skipped; hidden files too; a file found twice is listed once.
     """
-    found: list[tuple[str, str]] = []
-    for p in map(Path, paths):
-        if p.is_dir():
-            for f in sorted(p.rglob("*")):
-                rel = f.relative_to(p)
-                if f.is_file() and format_of(f.name) and not any(part.startswith(".") for part in rel.parts):
-                    found.append((str(f), rel.as_posix()))
-        elif p.is_file():
-            found.append((str(p), p.name))
-        else:
+    roots = [Path(p) for p in paths]
+    for p in roots:
+        if not p.exists():
             raise InputError(f"no such file or folder: {p}")
+        if p.is_file() and not format_of(p.name):
+            raise InputError(f"unsupported file type: {p} (newsclean reads {SUPPORTED})")
+    base = None
+    if len(roots) > 1:
+        base = Path(os.path.commonpath([str(p.resolve().parent) for p in roots]))
+    found: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for p in roots:
+        if p.is_dir():
+            files = [f for f in sorted(p.rglob("*")) if f.is_file() and format_of(f.name)
+                     and not any(part.startswith(".") for part in f.relative_to(p).parts)]
+            names = [f.relative_to(p).as_posix() for f in files]
+        else:
+            files, names = [p], [p.name]
+        for f, name in zip(files, names):
+            key = str(f.resolve())
+            if key in seen:
+                continue
+            seen.add(key)
+            found.append((str(f), f.resolve().relative_to(base).as_posix() if base else name))
     return found
 
 
@@ -55,10 +70,23 @@ def dumps(obj) -> bytes:
     return orjson.dumps(obj)
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+#: mode of every output file: what open() would give under this process's umask (mkstemp's
+#: temporary files are 0600, which other users of a shared corpus could not read)
+FILE_MODE = 0o666 & ~_umask()
+SUPPORTED = ".txt, .md, .html, .htm, each optionally .gz"
+
+
 class _AtomicFile:
     def __init__(self, final: Path) -> None:
         self.final = final
         fd, tmp = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent)
+        os.fchmod(fd, FILE_MODE)
         self.tmp = Path(tmp)
         self.handle: IO[bytes] = os.fdopen(fd, "wb")
 
@@ -76,6 +104,36 @@ class _AtomicFile:
         self.tmp.unlink(missing_ok=True)
 
 
+def screen_batch(batch: BatchResult, summary: RunSummary, first_source: Callable[[str], str | None]
+                 ) -> tuple[list[dict], list[dict]]:
+    """The records of ``batch`` that may be written, and every reject of it (its own, then the
+    duplicates and validation failures found here); counts both in ``summary``.
+
+    ``first_source(id)`` names where a record with that id was already written (None if nowhere).
+    """
+    summary.merge(batch.summary)
+    stats = {id(r): st for r, st in zip(batch.records, batch.stats)}
+    none = RecordStats()
+    fresh, rejects, here = [], list(batch.rejects), {}
+    for record in batch.records:
+        first = here.get(record["id"]) or first_source(record["id"])
+        if first is not None and first != record["source"]:
+            summary.add_reject("duplicate", stats.get(id(record), none).raw_bytes)
+            rejects.append(reject(record["source"], "duplicate",
+                                  f"same content as {first} (id {record['id']})", id=record["id"]))
+            continue
+        here[record["id"]] = record["source"]
+        fresh.append(record)
+    valid, invalid = validate_records(fresh)
+    for record, problems in invalid:
+        summary.add_reject("validation", stats.get(id(record), none).raw_bytes)
+        rejects.append(reject(record["source"], "validation", f"failed {len(problems)} schema check(s)",
+                              id=record["id"], failures=problems, record=record))
+    for record in valid:
+        summary.add_written(record, stats.get(id(record), none))
+    return valid, rejects
+
+
 class OutputWriter:
     """Validates batches and writes ``documents.jsonl`` and ``rejects.jsonl`` atomically."""
 
@@ -89,44 +147,33 @@ class OutputWriter:
 
     def write_batch(self, batch: BatchResult) -> list[dict]:
         """Validate and write one batch; returns the records written (in order)."""
-        self.summary.merge(batch.summary)
-        fresh = []
-        for record in batch.records:
-            first = self._seen_ids.get(record["id"])
-            if first is not None:
-                self.summary.count_invalid(record, "duplicate")
-                self.rejects.write_line(reject(record["source"], "duplicate",
-                                               f"same raw bytes as {first} (id {record['id']})", id=record["id"]))
-                continue
-            self._seen_ids[record["id"]] = record["source"]
-            fresh.append(record)
-        valid, invalid = validate_records(fresh)
-        for record, problems in invalid:
-            self._seen_ids.pop(record["id"], None)
-            self.summary.count_invalid(record, "validation")
-            self.rejects.write_line(reject(record["source"], "validation",
-                                           f"failed {len(problems)} schema check(s)", id=record["id"],
-                                           failures=problems, record=record))
+        valid, rejects = screen_batch(batch, self.summary, self._seen_ids.get)
         for record in valid:
+            self._seen_ids[record["id"]] = record["source"]
             self.documents.write_line(record)
-        for r in batch.rejects:
+        for r in rejects:
             self.rejects.write_line(r)
         return valid
 
-    def commit(self, quotes: list[dict] | None = None) -> RunSummary:
+    def commit(self, quotes: list[dict] | None = None, extra: dict | None = None) -> RunSummary:
         """Move every output into place; returns the run summary."""
         self.documents.commit()
         self.rejects.commit()
         if quotes is not None:
             write_jsonl_atomic(self.out_dir / QUOTES, quotes)
-        summary_file = _AtomicFile(self.out_dir / SUMMARY)
-        summary_file.handle.write(orjson.dumps(self.summary.as_dict(), option=orjson.OPT_INDENT_2) + b"\n")
-        summary_file.commit()
+        write_summary(self.out_dir, self.summary, extra)
         return self.summary
 
     def abort(self) -> None:
         self.documents.abort()
         self.rejects.abort()
+
+
+def write_summary(out_dir: Path, summary: RunSummary, extra: dict | None = None) -> None:
+    """``summary.json``: the run's counts (and ``extra`` keys), replaced atomically."""
+    out = _AtomicFile(Path(out_dir) / SUMMARY)
+    out.handle.write(orjson.dumps({**summary.as_dict(), **(extra or {})}, option=orjson.OPT_INDENT_2) + b"\n")
+    out.commit()
 
 
 def write_jsonl_atomic(path: Path, rows: Iterable[dict]) -> None:

@@ -10,7 +10,11 @@ stage that deletes text runs before every stage that flags, so flag offsets inde
 """
 from __future__ import annotations
 
+import hashlib
+import signal
+import threading
 import time
+from contextlib import contextmanager
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +23,7 @@ from typing import Any, Callable
 from .boilerplate import BoilerplateRules, classify_boilerplate
 from .corpus import CorpusLines
 from .garble import GarbleRules, flag_garbled
-from .ingest import IngestError, document_id, read_raw
+from .ingest import MAX_INPUT_BYTES, IngestError, TooLarge, document_id, read_raw
 from .language import LanguageRules, detect_language
 from .metadata import MetadataRules, extract_metadata
 from .quotes import QuoteRules, dedup_quotes
@@ -30,9 +34,21 @@ from .signals import guess_language_by_stopwords
 
 
 @dataclass(frozen=True)
+class InputLimits:
+    """What one input may cost; an input over either is a reject with the reason, and the run goes on."""
+
+    #: bytes of one input, decompressed (a gzip bomb is refused before it is inflated)
+    max_bytes: int = MAX_INPUT_BYTES
+    #: seconds of cleaning one input may take (enforced where the cleaning runs on a process's main
+    #: thread: the CLI, its worker processes, the flow's process and Dask workers' pools)
+    seconds: float = 60.0
+
+
+@dataclass(frozen=True)
 class PipelineConfig:
     """Every stage's rules; the defaults are the shipped behaviour."""
 
+    limits: InputLimits = InputLimits()
     metadata: MetadataRules = MetadataRules()
     boilerplate: BoilerplateRules = BoilerplateRules()
     quotes: QuoteRules = QuoteRules()
@@ -52,11 +68,11 @@ def stages(config: PipelineConfig, corpus: CorpusLines | None = None) -> list[tu
     ]
 
 
-def ingest_document(raw: bytes, source: str) -> Document:
+def ingest_document(raw: bytes, source: str, max_bytes: int = MAX_INPUT_BYTES) -> Document:
     """Raw bytes to a segmented document (raises :class:`IngestError`)."""
-    text = read_raw(raw, source)
+    text = read_raw(raw, source, max_bytes)
     meta = Metadata(**text.html_metadata) if text.html_metadata else Metadata()
-    return Document(id=document_id(raw), source=source, format=text.format,
+    return Document(id=text.id, source=source, format=text.format,
                     blocks=tuple(segment(text.text, text.format)), metadata=meta, raw_bytes=len(raw),
                     stopword_language=guess_language_by_stopwords(text.text))
 
@@ -71,7 +87,31 @@ def run_stages(doc: Document, config: PipelineConfig = PipelineConfig(),
 
 def clean_document(raw: bytes, source: str, config: PipelineConfig = PipelineConfig(),
                    corpus: CorpusLines | None = None) -> Document:
-    return run_stages(ingest_document(raw, source), config, corpus)
+    return run_stages(ingest_document(raw, source, config.limits.max_bytes), config, corpus)
+
+
+class OverTime(Exception):
+    """Cleaning one input took longer than its time budget."""
+
+
+@contextmanager
+def time_budget(seconds: float):
+    """Raise :class:`OverTime` in the block after ``seconds`` (SIGALRM; the regex engine checks for
+    signals as it runs). A no-op off the main thread, where signals cannot be used."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def _expired(*_args):
+        raise OverTime
+
+    previous = signal.signal(signal.SIGALRM, _expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 @dataclass
@@ -89,18 +129,21 @@ class RunSummary:
     flags_by_reason: Counter = field(default_factory=Counter)
     rejects_by_reason: Counter = field(default_factory=Counter)
     repairs: int = 0
+    #: incremental runs: inputs by what the run did with them (new, changed, unchanged, stale_version)
+    inputs: Counter = field(default_factory=Counter)
 
-    def add_document(self, doc: Document, record: dict) -> None:
+    def add_written(self, record: dict, stats: "RecordStats") -> None:
+        """A record that was validated and written: only what is written is counted."""
         self.documents += 1
-        self.bytes_in += doc.raw_bytes
+        self.bytes_in += stats.raw_bytes
         self.bytes_out += len(record["text"].encode("utf-8"))
-        self.repairs += doc.repairs
-        for r in doc.removed:
-            self.removed_by_category[r.category] += 1
-            self.removed_by_rule[r.rule or r.category] += 1
-        for f in doc.flags:
-            self.flags_by_kind[f.kind] += 1
-            for reason in f.reasons:
+        self.repairs += stats.repairs
+        for r in record["removed"]:
+            self.removed_by_category[r["category"]] += 1
+            self.removed_by_rule[r["rule"] or r["category"]] += 1
+        for f in record["flags"]:
+            self.flags_by_kind[f["kind"]] += 1
+            for reason in f["reasons"]:
                 self.flags_by_reason[reason.split(":")[0]] += 1
 
     def add_reject(self, stage: str, raw_bytes: int = 0) -> None:
@@ -108,18 +151,12 @@ class RunSummary:
         self.bytes_in += raw_bytes
         self.rejects_by_reason[stage] += 1
 
-    def count_invalid(self, record: dict, reason: str) -> None:
-        """A cleaned record that failed validation: count it as rejected, not written."""
-        self.documents -= 1
-        self.bytes_out -= len(record["text"].encode("utf-8"))
-        self.rejected += 1
-        self.rejects_by_reason[reason] += 1
 
     def merge(self, other: "RunSummary") -> None:
         for name in ("documents", "rejected", "bytes_in", "bytes_out", "seconds", "repairs"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for name in ("removed_by_category", "removed_by_rule", "flags_by_kind", "flags_by_reason",
-                     "rejects_by_reason"):
+                     "rejects_by_reason", "inputs"):
             getattr(self, name).update(getattr(other, name))
 
     @classmethod
@@ -139,14 +176,29 @@ class RunSummary:
             "flags_by_kind": dict(self.flags_by_kind.most_common()),
             "flags_by_reason": dict(self.flags_by_reason.most_common()),
             "rejects_by_reason": dict(self.rejects_by_reason.most_common()),
+            "inputs": dict(self.inputs.most_common()),
         }
+
+
+@dataclass(frozen=True)
+class RecordStats:
+    """What the summary counts of a record that is not in the record itself."""
+
+    raw_bytes: int = 0
+    repairs: int = 0
 
 
 @dataclass
 class BatchResult:
+    """Cleaned records (not yet validated: the writer counts what it writes), their stats in the
+    same order, the rejects of the batch, and a summary holding those rejects and the time."""
+
     records: list[dict]
     rejects: list[dict]
     summary: RunSummary
+    stats: list[RecordStats] = field(default_factory=list)
+    #: (source, SHA-256 of the raw bytes, '' when unread) of every input of the batch
+    inputs: list[tuple[str, str]] = field(default_factory=list)
 
 
 def reject(source: str, stage: str, reason: str, **extra: Any) -> dict:
@@ -158,16 +210,36 @@ def clean_batch(files: list[tuple[str, str]], config: PipelineConfig = PipelineC
     """Clean ``[(path, source), ...]``; unreadable or unparsable files become rejects."""
     started = time.perf_counter()
     summary = RunSummary()
-    records, rejects = [], []
+    records, rejects, stats = [], [], []
+    inputs: list[tuple[str, str]] = []  # (source, SHA-256 of its raw bytes) of every file of the batch
     for path, source in files:
         try:
+            size = Path(path).stat().st_size
+            if size > config.limits.max_bytes:
+                rejects.append(reject(source, "limit", f"{size:,} bytes, over the {config.limits.max_bytes:,}-byte "
+                                                       f"cap per input (--max-bytes)"))
+                summary.add_reject("limit", size)
+                inputs.append((source, ""))
+                continue
             raw = Path(path).read_bytes()
         except OSError as exc:
             rejects.append(reject(source, "read", f"cannot read file: {exc.strerror or exc}"))
             summary.add_reject("read")
+            inputs.append((source, ""))
             continue
+        inputs.append((source, hashlib.sha256(raw).hexdigest()))
         try:
-            doc = clean_document(raw, source, config, corpus)
+            with time_budget(config.limits.seconds):
+                doc = clean_document(raw, source, config, corpus)
+        except OverTime:
+            rejects.append(reject(source, "limit", f"cleaning took over {config.limits.seconds:g} s, the time budget "
+                                                   f"per input (--time-budget)", id=document_id(raw)))
+            summary.add_reject("limit", len(raw))
+            continue
+        except TooLarge as exc:
+            rejects.append(reject(source, "limit", str(exc), id=document_id(raw)))
+            summary.add_reject("limit", len(raw))
+            continue
         except IngestError as exc:
             rejects.append(reject(source, "ingest", str(exc), id=document_id(raw)))
             summary.add_reject("ingest", len(raw))
@@ -176,8 +248,7 @@ def clean_batch(files: list[tuple[str, str]], config: PipelineConfig = PipelineC
             rejects.append(reject(source, "pipeline", f"{type(exc).__name__}: {exc}", id=document_id(raw)))
             summary.add_reject("pipeline", len(raw))
             continue
-        record = to_record(doc)
-        records.append(record)
-        summary.add_document(doc, record)
+        records.append(to_record(doc))
+        stats.append(RecordStats(doc.raw_bytes, doc.repairs))
     summary.seconds = time.perf_counter() - started
-    return BatchResult(records, rejects, summary)
+    return BatchResult(records, rejects, summary, stats, inputs)

@@ -20,6 +20,8 @@ the corpus; candidates are confirmed with exact shingle similarity.
 """
 from __future__ import annotations
 
+import hashlib
+
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -469,9 +471,14 @@ def find_quotes(text: str, min_words: int = 6) -> list[tuple[int, int, str, str 
     """(start, end, quote text, speaker or None) of each quotation in ``text``."""
     out = []
     for m in _QUOTE_SPAN.finditer(text):
-        quote = next(g for g in m.groups() if g is not None)
-        if len(quote.split()) < min_words:
+        group = next(i for i, g in enumerate(m.groups(), 1) if g is not None)
+        raw = m.group(group)
+        if len(raw.split()) < min_words:
             continue
+        quote = raw.strip()
+        # the span of the quoted words, marks and outer spaces excluded: text[start:end] == quote
+        q_start = m.start(group) + (len(raw) - len(raw.lstrip()))
+        q_end = q_start + len(quote)
         speaker = None
         paragraph_end = text.find("\n", m.end())
         after = _SPEAKER_AFTER.match(text[m.end(): min(m.end() + 80, paragraph_end if paragraph_end >= 0 else len(text))])
@@ -483,8 +490,13 @@ def find_quotes(text: str, min_words: int = 6) -> list[tuple[int, int, str, str 
             speaker = before.group("s") if before else None
         if speaker in _PRONOUNS:
             speaker = None
-        out.append((m.start(), m.end(), quote.strip(), speaker))
+        out.append((q_start, q_end, quote, speaker))
     return out
+
+
+def _content_key(text: str) -> str:
+    """16 hex digits that depend on ``text`` only."""
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
 
 
 @dataclass
@@ -536,6 +548,7 @@ class QuoteIndex:
             if not sh:
                 continue
             key = len(self.quotes)
+            quote_id = "q" + _content_key(f"{record['id']}:{start}")
             mh = self._minhash(sh)
             linkable = len(quote.split()) >= self.link_min_words
             same = sorted(int(k) for k in self._lsh.query(mh) if self._same_statement(mh, len(sh), int(k))) \
@@ -543,7 +556,7 @@ class QuoteIndex:
             if linkable:
                 self._lsh.insert(str(key), mh)
             self._signatures.append((mh, len(sh)))
-            self.quotes.append({"quote_id": f"q{key}", "document": record["id"], "source": record["source"],
+            self.quotes.append({"quote_id": quote_id, "document": record["id"], "source": record["source"],
                                 "start": start, "end": end, "quote": quote, "speaker": speaker, "same_as": same})
 
     def rows(self) -> list[dict]:
@@ -568,7 +581,9 @@ class QuoteIndex:
             speakers = [m["speaker"] for m in members if m["speaker"]]
             wordings = {normalise(m["quote"]) for m in members}
             rows.append({
-                "statement_id": first["quote_id"],
+                # from the statement's wordings, not from positions in the run: the same statement
+                # keeps its id whatever else is cleaned with it and in whatever order
+                "statement_id": "s" + _content_key(min(wordings)),
                 "quote": first["quote"],
                 "speaker": speakers[0] if speakers else None,
                 "documents": sorted({m["document"] for m in members}),

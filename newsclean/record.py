@@ -109,10 +109,10 @@ def to_record(doc: Document) -> dict[str, Any]:
     """The clean record of OUTPUT.md (plus ``format`` and per-removal ``rule``)."""
     removed = []
     for r in doc.removed:
-        item = {"category": r.category, "text": r.text, "reason": r.reason, "rule": r.rule}
-        if r.repeats_paragraph is not None:
-            item["repeats_paragraph"] = r.repeats_paragraph
-        removed.append(item)
+        # every item has the same keys (null where one does not apply): readers that infer a
+        # schema (pyarrow, HF datasets) get a struct, not an opaque blob
+        removed.append({"category": r.category, "text": r.text, "reason": r.reason, "rule": r.rule,
+                        "repeats_paragraph": r.repeats_paragraph})
     flags = [
         {"kind": f.kind, "start": f.start, "end": f.end, "text": f.text,
          "score": round(float(f.score), 4), "reasons": list(f.reasons)}

@@ -1,65 +1,301 @@
 """Run: clean many files in batches into an output folder, without Prefect.
 
-The plain-Python job behind ``newsclean clean``; the Prefect flow in ``flows/`` does the same
-steps with one task per batch. Cross-document state (the quote index) is fed here as each batch is
-written, in input order, so the output does not depend on how batches were scheduled and no
-clean record is held in memory after it is written.
+The one runner behind ``newsclean clean`` and the Prefect flow. Two output modes:
+
+- **snapshot** (:func:`clean_files`, the CLI's default): ``documents.jsonl``, ``rejects.jsonl``,
+  ``quotes.jsonl`` and ``summary.json`` replaced atomically at the end of the run;
+- **incremental** (:func:`clean_incremental`, ``--incremental`` and the flow's default): only inputs
+  that are new or changed since the last run are cleaned; records are appended to size-capped
+  shards of an append-only dataset (newsclean/dataset.py), each batch committed to the state
+  store (newsclean/state.py) in one transaction, so a killed run resumes where it stopped.
+
+Batches are cleaned here or by worker processes, at most ``2 × workers`` in flight, and written in
+input order, so the output does not depend on scheduling and memory does not grow with the corpus.
 """
 from __future__ import annotations
 
-from pathlib import Path
+import hashlib
+import os
+import secrets
+from collections import deque
 from concurrent.futures import ProcessPoolExecutor
-from itertools import repeat
+from datetime import datetime, timezone
+from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from .corpus import CorpusLines
-from .io import OutputWriter, batched, discover
+import orjson
+
+from .corpus import CorpusLines, article_and_lines
+from .io import DOCUMENTS, SUMMARY, InputError, OutputWriter, batched, discover, read_jsonl, screen_batch, \
+    write_jsonl_atomic, write_summary
 from .pipeline import BatchResult, PipelineConfig, RunSummary, clean_batch
 from .quotes import QuoteIndex
 
 DEFAULT_BATCH_SIZE = 50
 
 
+class OutputShrinkError(InputError):
+    """A snapshot run would replace an output with fewer records, from other inputs."""
+
+
+def pipeline_version() -> str:
+    """The package version and a digest of the shipped models: a record cleaned under another
+    version is 'stale' (re-cleaned only with ``--reclean``)."""
+    from . import __version__
+
+    digest = hashlib.sha256()
+    for model in sorted((Path(__file__).parent / "models").glob("*")):
+        digest.update(model.name.encode() + model.read_bytes())
+    return f"{__version__}+{digest.hexdigest()[:8]}"
+
+
+BatchRunner = Callable[[list, PipelineConfig, int, "CorpusLines | None"], Iterator[BatchResult]]
+
+
 def _cleaned_batches(batches: list, config: PipelineConfig, workers: int,
                      corpus: CorpusLines | None) -> Iterator[BatchResult]:
-    """Batch results in input order, cleaned here or by ``workers`` processes."""
+    """Batch results in input order, cleaned here or by ``workers`` processes, at most
+    ``2 × workers`` batches in flight (memory stays flat however many batches there are)."""
     if workers <= 1:
         for batch in batches:
             yield clean_batch(batch, config, corpus)
         return
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(clean_batch, batches, repeat(config), repeat(corpus))
+        pending: deque = deque()
+        todo = iter(batches)
+        for batch in todo:
+            pending.append(pool.submit(clean_batch, batch, config, corpus))
+            if len(pending) >= 2 * workers:
+                break
+        while pending:
+            result = pending.popleft().result()
+            nxt = next(todo, None)
+            if nxt is not None:
+                pending.append(pool.submit(clean_batch, nxt, config, corpus))
+            yield result
 
 
 def run_clean(paths: Iterable[str | Path], out_dir: str | Path, batch_size: int = DEFAULT_BATCH_SIZE,
               config: PipelineConfig = PipelineConfig(),
               on_batch: Callable[[BatchResult, int], None] | None = None, workers: int = 1,
-              corpus_lines: bool = True) -> RunSummary:
-    """Clean every supported file under ``paths`` into ``out_dir``; returns the summary.
+              corpus_lines: bool = True, force: bool = False) -> RunSummary:
+    """Clean every supported file under ``paths`` into ``out_dir`` (snapshot); returns the summary.
 
     ``workers`` > 1 cleans batches in that many processes (the output is the same, in input
     order). ``corpus_lines`` runs the pre-pass that finds lines repeated across the corpus
     (newsclean/corpus.py). ``on_batch(result, files_in_batch)`` is called after each batch.
     """
-    return clean_files(discover(paths), out_dir, batch_size, config, on_batch, workers, corpus_lines)
+    return clean_files(discover(paths), out_dir, batch_size, config, on_batch, workers, corpus_lines, force)
+
+
+def _previous_snapshot(out: Path) -> tuple[int, str | None]:
+    """(records in the current documents.jsonl, digest of the inputs it was made from)."""
+    docs = out / DOCUMENTS
+    if not docs.is_file():
+        return 0, None
+    with open(docs, "rb") as fh:
+        count = sum(1 for line in fh if line.strip())
+    try:
+        digest = orjson.loads((out / SUMMARY).read_bytes()).get("inputs_digest")
+    except (OSError, ValueError):
+        digest = None
+    return count, digest
+
+
+def inputs_digest(files: list[tuple[str, str]]) -> str:
+    return hashlib.sha256("\n".join(sorted(source for _, source in files)).encode()).hexdigest()[:16]
 
 
 def clean_files(files: list[tuple[str, str]], out_dir: str | Path, batch_size: int = DEFAULT_BATCH_SIZE,
                 config: PipelineConfig = PipelineConfig(),
                 on_batch: Callable[[BatchResult, int], None] | None = None, workers: int = 1,
-                corpus_lines: bool = True) -> RunSummary:
-    """:func:`run_clean` for files already found (``[(path, source)]``, as ``io.discover`` gives)."""
+                corpus_lines: bool = True, force: bool = False,
+                batch_runner: BatchRunner = _cleaned_batches) -> RunSummary:
+    """:func:`run_clean` for files already found (``[(path, source)]``, as ``io.discover`` gives).
+
+    Refuses (:class:`OutputShrinkError`, nothing replaced) to replace an output with fewer records
+    made from another set of inputs, unless ``force``. ``batch_runner(batches, config, workers,
+    corpus)`` yields the batch results in order (the flow passes one that runs Prefect tasks)."""
+    if not files:
+        raise InputError("no input files: nothing to clean, and the output was left as it was")
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise InputError(f"--out names a file, not a folder: {out}")
+    before, before_digest = _previous_snapshot(out)
+    digest = inputs_digest(files)
     batches = batched(files, batch_size)
     corpus = CorpusLines.from_files(files) if corpus_lines else None
-    writer = OutputWriter(out_dir)
+    writer = OutputWriter(out)
     quotes = QuoteIndex()
     try:
-        for batch, result in zip(batches, _cleaned_batches(batches, config, workers, corpus)):
+        for batch, result in zip(batches, batch_runner(batches, config, workers, corpus)):
             for record in writer.write_batch(result):
                 quotes.add(record)
             if on_batch:
                 on_batch(result, len(batch))
-        return writer.commit(quotes.rows())
+        if not force and writer.summary.documents < before and digest != before_digest:
+            raise OutputShrinkError(
+                f"this run made {writer.summary.documents} records from other inputs than the "
+                f"{before} already in {out / DOCUMENTS}; left it as it was. Give --force to replace it, or "
+                f"use --incremental to add to it")
+        writer.summary.inputs["files"] = len(files)
+        return writer.commit(quotes.rows(), extra={"inputs_digest": digest})
     except BaseException:
         writer.abort()
         raise
+
+
+def new_run_id() -> str:
+    """Sortable: the UTC start time, then 4 random hex digits."""
+    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S") + secrets.token_hex(2)
+
+
+def plan_incremental(files: list[tuple[str, str]], store, version: str, reclean: bool, summary: RunSummary
+                     ) -> list[tuple[str, str]]:
+    """The inputs to clean this run: new ones, changed ones (size or mtime differ *and* the bytes'
+    SHA-256 differs), and, with ``reclean``, those cleaned under another pipeline version."""
+    seen = store.seen_inputs()
+    todo, touched = [], []
+    for path, source in files:
+        st = os.stat(path)
+        old = seen.get(source)
+        if old is None:
+            summary.inputs["new"] += 1
+            todo.append((path, source))
+            continue
+        if (st.st_size, st.st_mtime_ns) != (old.size, old.mtime_ns):
+            with open(path, "rb") as fh:
+                sha = hashlib.file_digest(fh, "sha256").hexdigest()
+            if sha != old.raw_sha256:
+                summary.inputs["changed"] += 1
+                todo.append((path, source))
+                continue
+            touched.append((source, st.st_size, st.st_mtime_ns))
+        if old.version != version:
+            if reclean:
+                summary.inputs["recleaned"] += 1
+                todo.append((path, source))
+                continue
+            summary.inputs["stale_version"] += 1
+        summary.inputs["unchanged"] += 1
+    store.touch_inputs(touched)
+    return todo
+
+
+def corpus_from_store(todo: list[tuple[str, str]], store, rules=None) -> CorpusLines:
+    """Count the lines of inputs the store has not counted yet (in one transaction), then the
+    repeated lines of everything counted so far, in this run and before."""
+    from .corpus import CorpusRules
+
+    rules = rules or CorpusRules()
+    counted = store.counted_documents()
+    fresh = []
+    for path, source in todo:
+        found = article_and_lines(path, source, rules)
+        if found and found[0] not in counted:
+            counted.add(found[0])
+            fresh.append(found)
+    store.add_corpus_documents(fresh)
+    total, rows = store.corpus_totals(rules.min_documents)
+    need = max(rules.min_documents, rules.min_share * total)
+    return CorpusLines(rules, total, repeated=frozenset(k for k, n in rows if n >= need))
+
+
+def clean_incremental(files: list[tuple[str, str]], out_dir: str | Path, batch_size: int = DEFAULT_BATCH_SIZE,
+                      config: PipelineConfig = PipelineConfig(),
+                      on_batch: Callable[[BatchResult, int], None] | None = None, workers: int = 1,
+                      corpus_lines: bool = True, state_url: str | None = None, reclean: bool = False,
+                      shard_bytes: int | None = None, compress: bool = False,
+                      on_plan: Callable[[int], None] | None = None,
+                      batch_runner: BatchRunner = _cleaned_batches) -> RunSummary:
+    """Clean the new and changed inputs of ``files`` into the dataset in ``out_dir``."""
+    from .dataset import DEFAULT_SHARD_BYTES, ShardSet, live_records, write_manifest
+    from .state import StateStore, default_url
+
+    if not files:
+        raise InputError("no input files: nothing to clean, and the dataset was left as it was")
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise InputError(f"--out names a file, not a folder: {out}")
+    out.mkdir(parents=True, exist_ok=True)
+    store = StateStore(state_url or default_url(out))
+    version = pipeline_version()
+    run = new_run_id()
+    summary = RunSummary()
+    ShardSet.recover(out, store)
+    todo = plan_incremental(files, store, version, reclean, summary)
+    if on_plan:
+        on_plan(len(todo))
+    store.start_run(run, version)
+    status = "failed"
+    try:
+        corpus = corpus_from_store(todo, store) if corpus_lines and todo else None
+        shard_cap = shard_bytes or DEFAULT_SHARD_BYTES
+        docs = ShardSet(out, "documents", run, store, shard_cap, compress)
+        rejects = ShardSet(out, "rejects", run, store, shard_cap, compress)
+        sizes = {source: os.stat(path) for path, source in todo}
+        cleaned_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        batches = batched(todo, batch_size)
+        for batch, result in zip(batches, batch_runner(batches, config, workers, corpus)):
+            # the same content again from the same source (re-gzipped, re-encoded): already written
+            again = [store.live_record(r["id"]) == r["source"] for r in result.records]
+            if any(again):
+                summary.inputs["same_content"] += sum(again)
+                keep = [i for i, a in enumerate(again) if not a]
+                result = BatchResult([result.records[i] for i in keep], result.rejects, result.summary,
+                                     [result.stats[i] for i in keep], result.inputs)
+            valid, bad = screen_batch(result, summary, store.live_record)
+            for record in valid:
+                record.update(run=run, cleaned_at=cleaned_at, version=version)
+            lengths = {**docs.append(valid), **rejects.append(bad)}
+            status_of = {r["source"]: (r["stage"], r.get("id")) for r in bad}
+            input_rows = []
+            for source, sha in result.inputs:
+                st = sizes[source]
+                stage, doc_id = status_of.get(source, ("written", None))
+                input_rows.append({"source": source, "size": st.st_size, "mtime_ns": st.st_mtime_ns,
+                                   "raw_sha256": sha, "status": stage, "document": doc_id})
+            ids = {r["source"]: r["id"] for r in valid}
+            for row in input_rows:
+                row["document"] = ids.get(row["source"], row["document"])
+            store.commit_batch(run, version, lengths, input_rows,
+                               [{"id": r["id"], "source": r["source"], "shard": docs.name} for r in valid])
+            docs.roll_if_full()
+            rejects.roll_if_full()
+            if on_batch:
+                on_batch(result, len(batch))
+        docs.close()
+        rejects.close()
+        manifest = write_manifest(out, store, version)
+        if todo or not (out / "quotes.jsonl").exists():
+            quotes = QuoteIndex()
+            for record in live_records(out, store):
+                quotes.add(record)
+            write_jsonl_atomic(out / "quotes.jsonl", quotes.rows())
+        summary.inputs["records_in_dataset"] = manifest["records"]
+        summary.inputs["superseded_in_dataset"] = manifest["superseded"]
+        write_summary(out, summary, extra={"run": run, "version": version, "mode": "incremental"})
+        status = "completed"
+        return summary
+    except KeyboardInterrupt:
+        status = "interrupted"
+        raise
+    finally:
+        store.finish_run(run, status, summary.as_dict())
+        store.close()
+
+
+def latest_records(out_dir: str | Path) -> Iterator[dict]:
+    """The latest version of each record of an incremental dataset (for ``newsclean compact``)."""
+    from .dataset import live_records
+    from .state import StateStore, default_url
+
+    store = StateStore(default_url(out_dir))
+    try:
+        yield from live_records(Path(out_dir), store)
+    finally:
+        store.close()
+
+
+__all__ = ["DEFAULT_BATCH_SIZE", "OutputShrinkError", "clean_files", "clean_incremental", "latest_records",
+           "pipeline_version", "read_jsonl", "run_clean"]

@@ -45,6 +45,11 @@ class DocumentSchema(pa.DataFrameModel):
     url: Series[str] = pa.Field(nullable=True, str_matches=r"^(https?://|www\.)\S+$")
     language: Series[str] = pa.Field(isin=sorted(ISO_639_1))
     format: Series[str] = pa.Field(isin=["text", "markdown", "html"])
+    # incremental datasets only (null in a snapshot): the run that wrote the record, when, and the
+    # pipeline version (package + models) that cleaned it
+    run: Series[str] = pa.Field(nullable=True, str_matches=r"^\d{8}T\d{6}[0-9a-f]{4}$")
+    cleaned_at: Series[str] = pa.Field(nullable=True)
+    version: Series[str] = pa.Field(nullable=True, str_length={"min_value": 1})
 
     @pa.check("published", name="iso_8601_date")
     def published_is_iso(cls, s: Series[str]) -> Series[bool]:

@@ -9,7 +9,7 @@ def test_flow_matches_the_plain_run_and_publishes_an_artifact(prefect_harness, r
 
     from flows.clean import clean_flow
 
-    summary = clean_flow(raw_paths=[str(raw_dir)], out_dir=str(tmp_path / "flow"), batch_size=2)
+    summary = clean_flow(raw_paths=[str(raw_dir)], out_dir=str(tmp_path / "flow"), batch_size=2, incremental=False)
     run_clean([raw_dir], tmp_path / "plain")
     assert summary["documents"] == 5 and summary["rejected"] == 0
     assert load_jsonl(tmp_path / "flow" / "documents.jsonl") == load_jsonl(tmp_path / "plain" / "documents.jsonl")

@@ -31,10 +31,14 @@ def test_a_record_failing_validation_is_rejected_not_written(tmp_path):
     writer = io.OutputWriter(tmp_path)
     good = {"id": "0" * 20, "source": "a.txt", "text": "Body.", "title": None, "published": None, "author": None,
             "site": None, "url": None, "language": "en", "format": "text", "flags": [], "removed": []}
-    bad = dict(good, id="1" * 20, source="b.txt", published="not a date")
-    dup = dict(good, source="copy-of-a.txt")
-    writer.write_batch(BatchResult([good, bad, dup], [], RunSummary(documents=3)))
+    flag = {"kind": "garbled", "start": 0, "end": 4, "text": "Body", "score": 0.9, "reasons": ["low_fluency"]}
+    removal = {"category": "advertisement", "text": "Ad", "reason": "an ad", "rule": "ad_slot", "repeats_paragraph": None}
+    bad = dict(good, id="1" * 20, source="b.txt", published="not a date", flags=[flag], removed=[removal])
+    dup = dict(good, source="copy-of-a.txt", flags=[flag])
+    writer.write_batch(BatchResult([good, bad, dup], [], RunSummary()))
     summary = writer.commit()
+    # the summary counts only what was written: no flag or removal of a rejected record
+    assert not summary.flags_by_kind and not summary.removed_by_category
     docs = [json.loads(x) for x in (tmp_path / "documents.jsonl").read_text().splitlines()]
     rejects = {r["source"]: r for r in map(json.loads, (tmp_path / "rejects.jsonl").read_text().splitlines())}
     assert [d["source"] for d in docs] == ["a.txt"]

@@ -36,8 +36,27 @@ def test_quotes_are_linked_across_articles():
     linked = [r for r in rows if len(r["documents"]) == 2]
     assert len(rows) == 2 and linked and linked[0]["documents"] == ["a", "b"]
     occ = linked[0]["occurrences"][0]
-    assert (occ["start"], ("Intro. " + ORIGINAL)[occ["start"]:occ["end"]][:15]) == (7, "“Unfortunately,")
+    # the span is the quoted words, without the marks: text[start:end] == quote
+    assert (occ["start"], ("Intro. " + ORIGINAL)[occ["start"]:occ["end"]]) == (8, occ["quote"])
+    assert occ["quote"].startswith("Unfortunately,")
     assert linked[0]["speaker"] == "the prime minister" or linked[0]["speaker"] is None
+
+
+def test_statement_ids_come_from_content_not_from_run_order():
+    docs = [{"id": "a", "source": "a.txt", "text": "Intro. " + ORIGINAL}, {"id": "b", "source": "b.txt", "text": REPEAT},
+            {"id": "c", "source": "c.txt", "text": "“Nothing about this matches the other statements at all,” she said."}]
+
+    def ids(order):
+        index = QuoteIndex()
+        for d in order:
+            index.add(d)
+        return {tuple(r["documents"]): (r["statement_id"], sorted(o["quote_id"] for o in r["occurrences"]))
+                for r in index.rows()}
+
+    first = ids(docs)
+    assert ids(docs[::-1]) == first and ids([docs[2], docs[0], docs[1]]) == first
+    extra = {"id": "z", "source": "0.txt", "text": "“An unrelated statement that sorts first in the run,” he said."}
+    assert {k: v for k, v in ids([extra] + docs).items() if "z" not in k} == first
 
 
 def test_an_unquoted_fact_restated_inside_a_paragraph_stays():
