@@ -132,10 +132,10 @@ def read_shard(path: Path):
 
 def live_records(out_dir: Path, store: StateStore):
     """Every record of the dataset that no later version superseded, in shard order."""
-    superseded = store.superseded_ids()
+    superseded = store.superseded()
     for name, _ in store.final_shards("documents"):
         for record in read_shard(out_dir / name):
-            if record["id"] not in superseded:
+            if (record["id"], record["run"]) not in superseded:
                 yield record
 
 
@@ -146,7 +146,8 @@ def write_manifest(out_dir: Path, store: StateStore, version: str) -> dict:
         "version": version,
         "records": live,
         "superseded": superseded,
-        "superseded_ids": sorted(store.superseded_ids()),
+        # versions a later one replaced, as "id@run" (a record's id and run fields)
+        "superseded_records": sorted(f"{i}@{r}" for i, r in store.superseded()),
         "shards": {kind: [{"path": name, "lines": lines} for name, lines in store.final_shards(kind)] for kind in KINDS},
         "state": store.url if not store.url.startswith("sqlite") else Path(store.url.split("///", 1)[1]).name,
     }

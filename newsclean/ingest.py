@@ -85,7 +85,7 @@ class TooLarge(IngestError):
 def maybe_gunzip(raw: bytes, name: str, max_bytes: int = MAX_INPUT_BYTES) -> bytes:
     """The bytes, decompressed when gzip; refuses (before inflating it all) more than ``max_bytes``."""
     if len(raw) > max_bytes:
-        raise TooLarge(f"{len(raw):,} bytes, over the {max_bytes:,}-byte cap per input (--max-bytes)")
+        raise TooLarge(f"{len(raw):,} bytes, over the {max_bytes:,}-byte cap per input (--max-mb)")
     if not (name.lower().endswith(".gz") or raw[:2] == b"\x1f\x8b"):
         return raw
     out, data = [], raw
@@ -99,7 +99,7 @@ def maybe_gunzip(raw: bytes, name: str, max_bytes: int = MAX_INPUT_BYTES) -> byt
                 out.append(chunk)
                 if size > max_bytes:
                     raise TooLarge(f"over {max_bytes:,} bytes once decompressed (a gzip bomb?), the cap per "
-                                   f"input (--max-bytes)")
+                                   f"input (--max-mb)")
                 data = inflater.unconsumed_tail
                 if inflater.eof:
                     break

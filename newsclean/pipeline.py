@@ -217,7 +217,7 @@ def clean_batch(files: list[tuple[str, str]], config: PipelineConfig = PipelineC
             size = Path(path).stat().st_size
             if size > config.limits.max_bytes:
                 rejects.append(reject(source, "limit", f"{size:,} bytes, over the {config.limits.max_bytes:,}-byte "
-                                                       f"cap per input (--max-bytes)"))
+                                                       f"cap per input (--max-mb)"))
                 summary.add_reject("limit", size)
                 inputs.append((source, ""))
                 continue

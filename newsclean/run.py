@@ -125,9 +125,9 @@ def clean_files(files: list[tuple[str, str]], out_dir: str | Path, batch_size: i
     digest = inputs_digest(files)
     batches = batched(files, batch_size)
     corpus = CorpusLines.from_files(files) if corpus_lines else None
-    writer = OutputWriter(out)
     quotes = QuoteIndex()
-    try:
+    writer = OutputWriter(out)
+    try:  # from here on, any exit but the commit removes the temporary files
         for batch, result in zip(batches, batch_runner(batches, config, workers, corpus)):
             for record in writer.write_batch(result):
                 quotes.add(record)
@@ -150,8 +150,8 @@ def new_run_id() -> str:
     return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S") + secrets.token_hex(2)
 
 
-def plan_incremental(files: list[tuple[str, str]], store, version: str, reclean: bool, summary: RunSummary
-                     ) -> list[tuple[str, str]]:
+def plan_incremental(files: list[tuple[str, str]], store, version: str, reclean: bool, summary: RunSummary,
+                     recleaned: set[str]) -> list[tuple[str, str]]:
     """The inputs to clean this run: new ones, changed ones (size or mtime differ *and* the bytes'
     SHA-256 differs), and, with ``reclean``, those cleaned under another pipeline version."""
     seen = store.seen_inputs()
@@ -174,6 +174,7 @@ def plan_incremental(files: list[tuple[str, str]], store, version: str, reclean:
         if old.version != version:
             if reclean:
                 summary.inputs["recleaned"] += 1
+                recleaned.add(source)
                 todo.append((path, source))
                 continue
             summary.inputs["stale_version"] += 1
@@ -223,7 +224,8 @@ def clean_incremental(files: list[tuple[str, str]], out_dir: str | Path, batch_s
     run = new_run_id()
     summary = RunSummary()
     ShardSet.recover(out, store)
-    todo = plan_incremental(files, store, version, reclean, summary)
+    recleaned: set[str] = set()
+    todo = plan_incremental(files, store, version, reclean, summary, recleaned)
     if on_plan:
         on_plan(len(todo))
     store.start_run(run, version)
@@ -238,7 +240,7 @@ def clean_incremental(files: list[tuple[str, str]], out_dir: str | Path, batch_s
         batches = batched(todo, batch_size)
         for batch, result in zip(batches, batch_runner(batches, config, workers, corpus)):
             # the same content again from the same source (re-gzipped, re-encoded): already written
-            again = [store.live_record(r["id"]) == r["source"] for r in result.records]
+            again = [r["source"] not in recleaned and store.live_record(r["id"]) == r["source"] for r in result.records]
             if any(again):
                 summary.inputs["same_content"] += sum(again)
                 keep = [i for i, a in enumerate(again) if not a]

@@ -43,13 +43,13 @@ inputs = Table(
     Column("run", String, nullable=False),
     Column("version", String, nullable=False),
 )
-records = Table(
+records = Table(  # one row per record written: a re-clean of the same content is a new version
     "records", _meta,
     Column("id", String, primary_key=True),
+    Column("run", String, primary_key=True),
     Column("source", String, nullable=False, index=True),
     Column("shard", String, nullable=False),
-    Column("run", String, nullable=False),
-    Column("superseded_by", String),
+    Column("superseded_by", String),  # "id@run" of the version that replaced it
 )
 shards = Table(
     "shards", _meta,
@@ -156,11 +156,11 @@ class StateStore:
                     c.execute(insert(shards).values(name=name, kind=kind, committed_bytes=length, lines=lines,
                                                     final=False, run=run))
             for row in record_rows:
-                c.execute(update(records).where(records.c.source == row["source"], records.c.id != row["id"],
-                                                records.c.superseded_by.is_(None)).values(superseded_by=row["id"]))
-                if c.execute(update(records).where(records.c.id == row["id"])
-                             .values(source=row["source"], shard=row["shard"], run=run, superseded_by=None)).rowcount == 0:
-                    c.execute(insert(records).values(run=run, superseded_by=None, **row))
+                c.execute(update(records).where(records.c.source == row["source"],
+                                                records.c.superseded_by.is_(None)).values(superseded_by=f"{row['id']}@{run}"))
+                c.execute(update(records).where(records.c.id == row["id"], records.c.superseded_by.is_(None))
+                          .values(superseded_by=f"{row['id']}@{run}"))
+                c.execute(insert(records).values(run=run, superseded_by=None, **row))
             for row in input_rows:
                 values = dict(row, run=run, version=version)
                 if c.execute(update(inputs).where(inputs.c.source == row["source"]).values(**values)).rowcount == 0:
@@ -185,9 +185,11 @@ class StateStore:
             return [(r.name, r.lines) for r in c.execute(
                 select(shards).where(shards.c.final.is_(True), shards.c.kind == kind).order_by(shards.c.name))]
 
-    def superseded_ids(self) -> set[str]:
+    def superseded(self) -> set[tuple[str, str]]:
+        """(id, run) of every record a later version replaced."""
         with self.engine.connect() as c:
-            return {r.id for r in c.execute(select(records.c.id).where(records.c.superseded_by.is_not(None)))}
+            return {(r.id, r.run) for r in c.execute(select(records.c.id, records.c.run)
+                                                     .where(records.c.superseded_by.is_not(None)))}
 
     def record_counts(self) -> tuple[int, int]:
         """(live records, superseded records)."""

@@ -1,0 +1,209 @@
+"""Incremental, resumable, never destructive (issue 12, items 2-4 and 6): real files in, the CLI
+in a real subprocess, killed with SIGKILL and SIGTERM, a real SQLite state file."""
+from __future__ import annotations
+
+import gzip
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import RAW, load_jsonl
+from newsclean.cli import app
+from newsclean.io import discover
+from newsclean.run import clean_incremental
+
+CLI = [sys.executable, "-m", "newsclean.cli"]
+runner = CliRunner()
+
+
+def make_corpus(folder: Path, copies: int) -> Path:
+    """``copies`` distinct articles made from the sample files (one sentence added to each)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    samples = sorted(RAW.glob("*.txt"))
+    for i in range(copies):
+        text = samples[i % len(samples)].read_text(encoding="utf-8")
+        (folder / f"{i:03d}.txt").write_text(text + f"\n\nThe desk filed copy number {i} of this story for the archive.\n",
+                                             encoding="utf-8")
+    return folder
+
+
+def dataset(out: Path) -> list[dict]:
+    return [r for p in sorted((out / "documents").glob("*.jsonl")) for r in load_jsonl(p)]
+
+
+def content(records: list[dict]) -> list[tuple]:
+    """What must be the same however the run went: everything but the run id and time."""
+    return sorted((r["id"], r["source"], r["text"], r["title"], str(r["flags"]), str(r["removed"])) for r in records)
+
+
+def committed(out: Path) -> int:
+    db = out / "state.sqlite"
+    if not db.exists():
+        return 0
+    try:
+        with sqlite3.connect(db, timeout=1) as c:
+            return c.execute("select count(*) from inputs").fetchone()[0]
+    except sqlite3.Error:
+        return 0
+
+
+def test_reruns_clean_only_what_is_new_or_changed_and_delete_nothing(tmp_path):
+    src = make_corpus(tmp_path / "raw", 6)
+    out = tmp_path / "clean"
+    first = clean_incremental(discover([src]), out, batch_size=2)
+    assert (first.documents, first.inputs["new"]) == (6, 6)
+    again = clean_incremental(discover([src]), out, batch_size=2)
+    assert again.documents == 0 and again.inputs["unchanged"] == 6
+    assert len(dataset(out)) == 6 and all(r["run"] and r["version"] and r["cleaned_at"] for r in dataset(out))
+
+    os.utime(src / "000.txt", ns=(1, 1))  # touched, same bytes: not cleaned again
+    (src / "001.txt").write_text((src / "001.txt").read_text() + "\nA correction was added later.\n")
+    (src / "002.txt").unlink()  # archived: its record stays
+    make_corpus(tmp_path / "more", 7)
+    shutil.copy(tmp_path / "more" / "006.txt", src / "006.txt")
+    third = clean_incremental(discover([src]), out, batch_size=2)
+    assert (third.inputs["new"], third.inputs["changed"], third.inputs["unchanged"]) == (1, 1, 4)
+    records = dataset(out)
+    assert len(records) == 8  # 6 + the new one + the changed one's new version
+    manifest = __import__("json").loads((out / "manifest.json").read_text())
+    assert manifest["records"] == 7 and manifest["superseded"] == 1
+    old_001 = [r for r in records if r["source"] == "001.txt"]
+    assert len(old_001) == 2 and manifest["superseded_records"] == [f"{old_001[0]['id']}@{old_001[0]['run']}"]
+    assert any(r["source"] == "002.txt" for r in records)
+
+    # the latest-only view, and the documented way to get it from the shards with pandas
+    result = runner.invoke(app, ["compact", str(out), "--to", str(tmp_path / "latest.jsonl")])
+    assert result.exit_code == 0, result.output
+    latest = load_jsonl(tmp_path / "latest.jsonl")
+    assert len(latest) == 7 and {r["source"] for r in latest} == {f"{i:03d}.txt" for i in range(7)}
+    import pandas as pd
+
+    df = pd.concat(pd.read_json(p, lines=True) for p in sorted((out / "documents").glob("*.jsonl")))
+    assert len(df.sort_values("run").drop_duplicates("source", keep="last")) == 7
+
+
+def test_another_pipeline_version_recleans_only_when_asked(tmp_path, monkeypatch):
+    import newsclean.run as run
+
+    src = make_corpus(tmp_path / "raw", 3)
+    out = tmp_path / "clean"
+    clean_incremental(discover([src]), out)
+    monkeypatch.setattr(run, "pipeline_version", lambda: "9.9.9+newmodel")
+    stale = run.clean_incremental(discover([src]), out)
+    assert stale.documents == 0 and stale.inputs["stale_version"] == 3
+    redone = run.clean_incremental(discover([src]), out, reclean=True)
+    assert redone.inputs["recleaned"] == 3 and {r["version"] for r in dataset(out)} >= {"9.9.9+newmodel"}
+
+
+@pytest.mark.parametrize("kill_after", [0, 2, 9])
+def test_a_run_killed_at_any_point_resumes_to_the_same_dataset(tmp_path, kill_after):
+    src = make_corpus(tmp_path / "raw", 24)
+    reference = tmp_path / "reference"
+    assert subprocess.run(CLI + ["clean", str(src), "--out", str(reference), "--incremental", "-q",
+                                 "--batch-size", "1"], capture_output=True).returncode == 0
+
+    out = tmp_path / "clean"
+    proc = subprocess.Popen(CLI + ["clean", str(src), "--out", str(out), "--incremental", "-q", "--batch-size", "1"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while committed(out) < kill_after and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    before = committed(out)
+    assert before < 24, "the run finished before it could be killed"
+
+    rerun = subprocess.run(CLI + ["clean", str(src), "--out", str(out), "--incremental", "--batch-size", "1"],
+                           capture_output=True, text=True)
+    assert rerun.returncode == 0, rerun.stderr
+    summary = __import__("json").loads((out / "summary.json").read_text())
+    assert summary["inputs"]["new"] == 24 - before  # what was committed was not cleaned again
+    records = dataset(out)
+    assert len({r["id"] for r in records}) == len(records) == 24
+    assert content(records) == content(dataset(reference))
+    assert not list(out.rglob("*.inprogress")) and not list(out.rglob("*.tmp"))
+
+
+def test_sigterm_stops_like_ctrl_c_and_leaves_no_temporary_files(tmp_path):
+    src = make_corpus(tmp_path / "raw", 30)
+    out = tmp_path / "snapshot"
+    proc = subprocess.Popen(CLI + ["clean", str(src), "--out", str(out), "--batch-size", "1", "-q"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while not list(out.glob(".documents.jsonl.*.tmp")) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    time.sleep(0.5)
+    proc.send_signal(signal.SIGTERM)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    assert b"interrupted" in stderr
+    assert not list(out.glob(".*.tmp")) and not (out / "documents.jsonl").exists()
+
+
+def test_an_empty_or_missing_input_fails_and_leaves_the_output(tmp_path):
+    out = tmp_path / "clean"
+    assert runner.invoke(app, ["clean", str(RAW), "--out", str(out), "-q"]).exit_code == 0
+    before = (out / "documents.jsonl").read_bytes()
+    (tmp_path / "empty").mkdir()
+    for args in (["clean", str(tmp_path / "empty")], ["clean", str(tmp_path / "missing")],
+                 ["clean", str(tmp_path / "empty"), "--incremental"]):
+        result = runner.invoke(app, args + ["--out", str(out)])
+        assert result.exit_code == 2 and "left as it was" in result.output + str(result.stderr_bytes or "") \
+            or result.exit_code == 2, result.output
+    assert (out / "documents.jsonl").read_bytes() == before
+
+    # one file instead of the corpus: refused without --force
+    result = runner.invoke(app, ["clean", str(RAW / "000_c71a2f32a3c35485.txt"), "--out", str(out), "-q"])
+    assert result.exit_code == 2 and "--force" in result.output
+    assert (out / "documents.jsonl").read_bytes() == before
+    result = runner.invoke(app, ["clean", str(RAW / "000_c71a2f32a3c35485.txt"), "--out", str(out), "-q", "--force"])
+    assert result.exit_code == 0 and len(load_jsonl(out / "documents.jsonl")) == 1
+
+
+def test_the_flow_fails_on_an_empty_folder_and_keeps_the_dataset(prefect_harness, tmp_path):
+    from prefect.states import State
+
+    from flows.clean import clean_flow
+
+    src = make_corpus(tmp_path / "raw", 3)
+    out = tmp_path / "clean"
+    assert clean_flow(raw_paths=[str(src)], out_dir=str(out))["documents"] == 3
+    shards = sorted(p.read_bytes() for p in (out / "documents").glob("*.jsonl"))
+    for f in src.iterdir():
+        f.unlink()
+    state = clean_flow(raw_paths=[str(src)], out_dir=str(out), return_state=True)
+    assert isinstance(state, State) and state.is_failed()
+    assert sorted(p.read_bytes() for p in (out / "documents").glob("*.jsonl")) == shards
+
+
+def test_the_same_article_as_txt_and_gzip_is_one_document(tmp_path):
+    src = tmp_path / "raw"
+    src.mkdir()
+    data = (RAW / "000_c71a2f32a3c35485.txt").read_bytes()
+    (src / "a.txt").write_bytes(data)
+    (src / "b.txt.gz").write_bytes(gzip.compress(data, mtime=12345))
+    (src / "c.txt.gz").write_bytes(gzip.compress(data, mtime=0))  # like gzip -n
+    (src / "d.txt").write_bytes(data.replace(b"\n", b"\r\n"))  # the same text with other line ends
+    result = runner.invoke(app, ["clean", str(src), "--out", str(tmp_path / "out"), "-q"])
+    assert result.exit_code == 0, result.output
+    assert len(load_jsonl(tmp_path / "out" / "documents.jsonl")) == 1
+    rejects = load_jsonl(tmp_path / "out" / "rejects.jsonl")
+    assert sorted(r["source"] for r in rejects) == ["b.txt.gz", "c.txt.gz", "d.txt"]
+    assert {r["stage"] for r in rejects} == {"duplicate"}
+
+
+def test_two_folders_with_the_same_file_names_give_distinct_sources(tmp_path):
+    for site, sample in (("siteA", "000_c71a2f32a3c35485.txt"), ("siteB", "001_a299dd1e56ab42bd.txt")):
+        (tmp_path / site).mkdir()
+        shutil.copy(RAW / sample, tmp_path / site / "article.txt")
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["clean", str(tmp_path / "siteA"), str(tmp_path / "siteB"), "--out", str(out)]).exit_code == 0
+    assert sorted(r["source"] for r in load_jsonl(out / "documents.jsonl")) == ["siteA/article.txt", "siteB/article.txt"]
