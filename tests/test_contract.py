@@ -107,7 +107,7 @@ def test_inputs_over_the_size_cap_or_time_budget_are_rejects_and_the_run_goes_on
     slow = tmp_path / "slow.txt"  # thousands of paragraphs: seconds of cleaning
     slow.write_text("\n\n".join(f"Paragraph {i} says that the council met again on the matter of item {i}, "
                                 f"and that “nothing was decided at meeting number {i} today,” she said."
-                                for i in range(4000)))
+                                for i in range(20000)))
     files = [(str(p), p.name) for p in (small, bomb, big, slow)]
     clean_batch(files[:1])  # load the models first: the budget is for the cleaning itself
     result = clean_batch(files, PipelineConfig(limits=InputLimits(max_bytes=2 * 1024 * 1024, seconds=1.0)))
