@@ -103,14 +103,14 @@ def test_inputs_over_the_size_cap_or_time_budget_are_rejects_and_the_run_goes_on
     bomb = tmp_path / "bomb.txt.gz"
     bomb.write_bytes(gzip.compress(b"a" * (8 * 1024 * 1024)))  # 8 KB on disk, 8 MB inflated
     big = tmp_path / "big.txt"
-    big.write_bytes(b"x" * (3 * 1024 * 1024))
+    big.write_bytes(b"x" * (6 * 1024 * 1024))
     slow = tmp_path / "slow.txt"  # thousands of paragraphs: seconds of cleaning
     slow.write_text("\n\n".join(f"Paragraph {i} says that the council met again on the matter of item {i}, "
                                 f"and that “nothing was decided at meeting number {i} today,” she said."
                                 for i in range(20000)))
     files = [(str(p), p.name) for p in (small, bomb, big, slow)]
     clean_batch(files[:1])  # load the models first: the budget is for the cleaning itself
-    result = clean_batch(files, PipelineConfig(limits=InputLimits(max_bytes=2 * 1024 * 1024, seconds=1.0)))
+    result = clean_batch(files, PipelineConfig(limits=InputLimits(max_bytes=5 * 1024 * 1024, seconds=1.0)))
     assert [r["source"] for r in result.records] == ["small.txt"]
     reasons = {r["source"]: (r["stage"], r["reason"]) for r in result.rejects}
     assert reasons["bomb.txt.gz"][0] == "limit" and "decompressed" in reasons["bomb.txt.gz"][1]
