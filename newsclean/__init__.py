@@ -9,11 +9,11 @@ from importlib.metadata import PackageNotFoundError, version
 
 from .pipeline import PipelineConfig, clean_batch, clean_document
 from .record import to_record
-from .run import run_clean
+from .run import clean_incremental, run_clean
 
 try:
     __version__ = version("newsclean")
 except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0+unknown"
 
-__all__ = ["PipelineConfig", "clean_batch", "clean_document", "run_clean", "to_record", "__version__"]
+__all__ = ["PipelineConfig", "clean_batch", "clean_document", "clean_incremental", "run_clean", "to_record", "__version__"]

@@ -26,8 +26,8 @@ from typing import Callable, Iterable, Iterator
 import orjson
 
 from .corpus import CorpusLines, article_and_lines
-from .io import DOCUMENTS, SUMMARY, InputError, OutputWriter, batched, discover, read_jsonl, screen_batch, \
-    write_jsonl_atomic, write_summary
+from .io import DOCUMENTS, SUMMARY, InputError, OutputWriter, batched, discover, screen_batch, write_jsonl_atomic, \
+    write_summary
 from .pipeline import BatchResult, PipelineConfig, RunSummary, clean_batch
 from .quotes import QuoteIndex
 
@@ -287,17 +287,5 @@ def clean_incremental(files: list[tuple[str, str]], out_dir: str | Path, batch_s
         store.close()
 
 
-def latest_records(out_dir: str | Path) -> Iterator[dict]:
-    """The latest version of each record of an incremental dataset (for ``newsclean compact``)."""
-    from .dataset import live_records
-    from .state import StateStore, default_url
-
-    store = StateStore(default_url(out_dir))
-    try:
-        yield from live_records(Path(out_dir), store)
-    finally:
-        store.close()
-
-
-__all__ = ["DEFAULT_BATCH_SIZE", "OutputShrinkError", "clean_files", "clean_incremental", "latest_records",
-           "pipeline_version", "read_jsonl", "run_clean"]
+__all__ = ["DEFAULT_BATCH_SIZE", "OutputShrinkError", "clean_files", "clean_incremental",
+           "pipeline_version", "run_clean"]

@@ -48,7 +48,6 @@ def adversarial_lines() -> dict[str, str]:
         "heading": "# " + "word   " * (LONG // 7) + "#x",
         "table": "| a " * (LONG // 4),
         "md_link_open": "[a](" * (LONG // 4),
-        "open_guillemets": "« ‘" * (LONG // 3),
         "cjk": "新闻报道" * (LONG // 4),
     }
     # short lines that make ambiguous repeats backtrack: many words, then a character that fails
