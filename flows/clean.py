@@ -116,6 +116,7 @@ if __name__ == "__main__":
     args = parser.parse_args()
     params = {"raw_paths": [args.raw], "out_dir": args.out, "incremental": not args.snapshot}
     if args.serve:
-        clean_flow.serve(name="newsclean-local", interval=args.interval, parameters=params)
+        # limit=1: a run that outlasts the interval is not overlapped by the next one
+        clean_flow.serve(name="newsclean-local", interval=args.interval, parameters=params, limit=1)
     else:
         print(clean_flow(**params))

@@ -14,10 +14,13 @@ input order, so the output does not depend on scheduling and memory does not gro
 """
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import secrets
+import sys
 from collections import deque
+from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
@@ -32,6 +35,8 @@ from .pipeline import BatchResult, PipelineConfig, RunSummary, clean_batch
 from .quotes import QuoteIndex
 
 DEFAULT_BATCH_SIZE = 50
+#: the lock file of an incremental dataset (hidden: no glob of the output matches it)
+LOCK = ".newsclean.lock"
 
 
 class OutputShrinkError(InputError):
@@ -210,15 +215,38 @@ def clean_incremental(files: list[tuple[str, str]], out_dir: str | Path, batch_s
                       on_plan: Callable[[int], None] | None = None,
                       batch_runner: BatchRunner = _cleaned_batches) -> RunSummary:
     """Clean the new and changed inputs of ``files`` into the dataset in ``out_dir``."""
-    from .dataset import DEFAULT_SHARD_BYTES, ShardSet, live_records, write_manifest
-    from .state import StateStore, default_url
-
     if not files:
         raise InputError("no input files: nothing to clean, and the dataset was left as it was")
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise InputError(f"--out names a file, not a folder: {out}")
     out.mkdir(parents=True, exist_ok=True)
+    with _exclusive(out):
+        return _clean_incremental(files, out, batch_size, config, on_batch, workers, corpus_lines, state_url,
+                                  reclean, shard_bytes, compress, on_plan, batch_runner)
+
+
+@contextmanager
+def _exclusive(out: Path):
+    """One incremental run at a time per dataset: a run that overlaps another (a schedule firing
+    while the last run is still going) waits for it, then finds nothing new to do."""
+    with open(out / LOCK, "a+b") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"newsclean: another run is writing to {out}; waiting for it to finish", file=sys.stderr, flush=True)
+            fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _clean_incremental(files, out: Path, batch_size, config, on_batch, workers, corpus_lines, state_url, reclean,
+                       shard_bytes, compress, on_plan, batch_runner) -> RunSummary:
+    from .dataset import DEFAULT_SHARD_BYTES, ShardSet, live_records, write_manifest
+    from .state import StateStore, default_url
+
     store = StateStore(state_url or default_url(out))
     version = pipeline_version()
     run = new_run_id()

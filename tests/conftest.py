@@ -25,5 +25,5 @@ def prefect_harness():
     """Prefect's temporary server, started once for the whole session (it takes ~10 s)."""
     from prefect.testing.utilities import prefect_test_harness
 
-    with prefect_test_harness():
+    with prefect_test_harness(server_startup_timeout=120):  # a loaded 2-core machine starts it slowly
         yield

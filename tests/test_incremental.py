@@ -90,6 +90,17 @@ def test_reruns_clean_only_what_is_new_or_changed_and_delete_nothing(tmp_path):
     assert len(df.sort_values("run").drop_duplicates("source", keep="last")) == 7
 
 
+def test_overlapping_runs_on_one_dataset_take_turns(tmp_path):
+    src = make_corpus(tmp_path / "raw", 12)
+    out = tmp_path / "clean"
+    runs = [subprocess.Popen(CLI + ["clean", str(src), "--out", str(out), "--incremental", "-q", "--batch-size", "1"],
+                             stderr=subprocess.PIPE) for _ in range(2)]
+    errors = [p.communicate(timeout=300)[1] for p in runs]
+    assert [p.returncode for p in runs] == [0, 0], errors
+    records = dataset(out)
+    assert len(records) == len({r["id"] for r in records}) == 12
+
+
 def test_another_pipeline_version_recleans_only_when_asked(tmp_path, monkeypatch):
     import newsclean.run as run
 
@@ -133,14 +144,13 @@ def test_a_run_killed_at_any_point_resumes_to_the_same_dataset(tmp_path, kill_af
 
 
 def test_sigterm_stops_like_ctrl_c_and_leaves_no_temporary_files(tmp_path):
-    src = make_corpus(tmp_path / "raw", 30)
+    src = make_corpus(tmp_path / "raw", 200)
     out = tmp_path / "snapshot"
     proc = subprocess.Popen(CLI + ["clean", str(src), "--out", str(out), "--batch-size", "1", "-q"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 60
-    while not list(out.glob(".documents.jsonl.*.tmp")) and time.monotonic() < deadline:
-        time.sleep(0.02)
-    time.sleep(0.5)
+    deadline = time.monotonic() + 120
+    while not any(p.stat().st_size for p in out.glob(".documents.jsonl.*.tmp")) and time.monotonic() < deadline:
+        time.sleep(0.02)  # until the first batch is written
     proc.send_signal(signal.SIGTERM)
     _, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 130, stderr
