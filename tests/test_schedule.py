@@ -82,6 +82,20 @@ def _flow_runs(api: str, *states: str) -> list[dict]:
     return []
 
 
+def _wait_for_a_scheduled_run(api: str, proc: subprocess.Popen, log: Path, seconds: float) -> None:
+    """Until a run the scheduler created (auto_scheduled) is COMPLETED; fails on a failed run."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, log.read_text()[-3000:]
+        if [r for r in _flow_runs(api, "COMPLETED") if r.get("auto_scheduled")]:
+            return
+        failed = _flow_runs(api, "FAILED", "CRASHED")
+        assert not failed, (failed[0]["state"], log.read_text()[-3000:])
+        time.sleep(2)
+    runs = [(r["name"], r["state_type"], r.get("auto_scheduled")) for r in _flow_runs(api)]
+    pytest.fail(f"no scheduled run completed in {seconds:g} s; runs: {runs}\n" + log.read_text()[-3000:])
+
+
 def test_a_served_flow_is_run_by_its_schedule(prefect_server, tmp_path):
     raw = tmp_path / "raw"
     shutil.copytree(ROOT / "raw", raw)
@@ -92,16 +106,7 @@ def test_a_served_flow_is_run_by_its_schedule(prefect_server, tmp_path):
                              env=prefect_server, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     api = prefect_server["PREFECT_API_URL"]
     try:
-        deadline = time.monotonic() + 150
-        done = []
-        while time.monotonic() < deadline and not done:
-            assert serve.poll() is None, (tmp_path / "serve.log").read_text()[-3000:]
-            done = [r for r in _flow_runs(api, "COMPLETED") if r.get("auto_scheduled")]
-            failed = _flow_runs(api, "FAILED", "CRASHED")
-            assert not failed, (failed[0]["state"], (tmp_path / "serve.log").read_text()[-3000:])
-            time.sleep(2)
-        assert done, f"no scheduled run completed in 150 s; runs: {[(r['name'], r['state_type'], r.get('auto_scheduled')) for r in _flow_runs(api)]}\n" \
-                     + (tmp_path / "serve.log").read_text()[-3000:]
+        _wait_for_a_scheduled_run(api, serve, tmp_path / "serve.log", 150)
     finally:
         _stop(serve)
         log.close()
@@ -135,15 +140,7 @@ def test_the_prefect_yaml_deployments_are_run_by_a_worker_on_their_schedule(pref
                               stdout=log, stderr=subprocess.STDOUT)
     api = prefect_server["PREFECT_API_URL"]
     try:
-        deadline = time.monotonic() + 180
-        done = []
-        while time.monotonic() < deadline and not done:
-            assert worker.poll() is None, (tmp_path / "worker.log").read_text()[-3000:]
-            done = [r for r in _flow_runs(api, "COMPLETED") if r.get("auto_scheduled")]
-            failed = _flow_runs(api, "FAILED", "CRASHED")
-            assert not failed, (failed[0]["state"], (tmp_path / "worker.log").read_text()[-3000:])
-            time.sleep(2)
-        assert done, "no scheduled deployment run completed in 180 s\n" + (tmp_path / "worker.log").read_text()[-3000:]
+        _wait_for_a_scheduled_run(api, worker, tmp_path / "worker.log", 180)
     finally:
         _stop(worker)
         log.close()
