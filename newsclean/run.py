@@ -17,6 +17,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
+import pickle
 import secrets
 import sys
 from collections import deque
@@ -148,6 +149,32 @@ def clean_files(files: list[tuple[str, str]], out_dir: str | Path, batch_size: i
     except BaseException:
         writer.abort()
         raise
+
+
+def _updated_quote_index(out: Path, store, version: str) -> QuoteIndex:
+    """The quote index of every live record: the one saved by the last run with the records of
+    the shards written since added in shard order (what a rebuild would add last), or, when a
+    record was superseded since or the saved index is of another version, rebuilt from all."""
+    from .dataset import live_records, read_shard
+
+    shards = [name for name, _ in store.final_shards("documents")]
+    _, superseded = store.record_counts()
+    saved = store.load_blob("quote_index", version)
+    if saved is not None:
+        index, covered, superseded_then = pickle.loads(saved)
+        fresh = [name for name in shards if name not in covered]
+        if superseded_then == superseded and set(covered) <= set(shards) \
+                and shards[:len(shards) - len(fresh)] == sorted(covered):
+            for name in fresh:
+                for record in read_shard(out / name):
+                    index.add(record)
+            store.save_blob("quote_index", version, pickle.dumps((index, shards, superseded)))
+            return index
+    index = QuoteIndex()
+    for record in live_records(out, store):
+        index.add(record)
+    store.save_blob("quote_index", version, pickle.dumps((index, shards, superseded)))
+    return index
 
 
 def new_run_id() -> str:
@@ -298,10 +325,7 @@ def _clean_incremental(files, out: Path, batch_size, config, on_batch, workers, 
         rejects.close()
         manifest = write_manifest(out, store, version)
         if todo or not (out / "quotes.jsonl").exists():
-            quotes = QuoteIndex()
-            for record in live_records(out, store):
-                quotes.add(record)
-            write_jsonl_atomic(out / "quotes.jsonl", quotes.rows())
+            write_jsonl_atomic(out / "quotes.jsonl", _updated_quote_index(out, store, version).rows())
         summary.inputs["records_in_dataset"] = manifest["records"]
         summary.inputs["superseded_in_dataset"] = manifest["superseded"]
         write_summary(out, summary, extra={"run": run, "version": version, "mode": "incremental"})

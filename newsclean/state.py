@@ -10,6 +10,8 @@ SQLAlchemy URL can be named instead (a shared Postgres for workers on several ma
 - ``shards``: the dataset's shards and how many bytes of each are committed (resume truncates an
   in-progress shard back to that length);
 - ``runs``: one row per run, with its status and summary;
+- ``blobs``: derived state a later run extends instead of rebuilding (the pickled quote index of
+  the records it covers, so ``quotes.jsonl`` is updated, not rebuilt, when records are only added);
 - ``corpus_lines`` / ``corpus_documents``: the corpus pre-pass's line counts (newsclean/corpus.py),
   kept so that what was learnt from earlier runs' pages serves later ones, and so that a resumed
   run sees the same counts as an uninterrupted one.
@@ -25,7 +27,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable
 
-from sqlalchemy import (BigInteger, Boolean, Column, Integer, MetaData, String, Table, Text, create_engine,
+from sqlalchemy import (BigInteger, Boolean, Column, Integer, LargeBinary, MetaData, String, Table, Text, create_engine,
                         event, insert, select, update)
 from sqlalchemy.engine import Engine
 
@@ -68,6 +70,12 @@ runs = Table(
     Column("status", String, nullable=False),  # running, completed, failed, interrupted
     Column("version", String, nullable=False),
     Column("summary", Text),
+)
+blobs = Table(  # derived state a later run may extend instead of rebuilding (the quote index)
+    "blobs", _meta,
+    Column("name", String, primary_key=True),
+    Column("version", String, nullable=False),
+    Column("data", LargeBinary, nullable=False),
 )
 corpus_lines = Table(
     "corpus_lines", _meta,
@@ -207,6 +215,18 @@ class StateStore:
         with self.engine.begin() as c:
             c.execute(update(runs).where(runs.c.run == run).values(
                 finished=now(), status=status, summary=json.dumps(summary) if summary is not None else None))
+
+    # derived state ---------------------------------------------------------------------------
+    def load_blob(self, name: str, version: str) -> bytes | None:
+        """A saved blob, if it was saved by this pipeline version."""
+        with self.engine.connect() as c:
+            row = c.execute(select(blobs).where(blobs.c.name == name)).first()
+        return row.data if row is not None and row.version == version else None
+
+    def save_blob(self, name: str, version: str, data: bytes) -> None:
+        with self.engine.begin() as c:
+            if c.execute(update(blobs).where(blobs.c.name == name).values(version=version, data=data)).rowcount == 0:
+                c.execute(insert(blobs).values(name=name, version=version, data=data))
 
     # corpus line counts ---------------------------------------------------------------------
     def counted_documents(self) -> set[str]:

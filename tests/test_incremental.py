@@ -101,6 +101,28 @@ def test_overlapping_runs_on_one_dataset_take_turns(tmp_path):
     assert len(records) == len({r["id"] for r in records}) == 12
 
 
+def test_quotes_of_a_growing_dataset_are_those_of_a_rebuild(tmp_path):
+    """quotes.jsonl is extended with the new records (the saved index), and equals a rebuild."""
+    from newsclean.dataset import live_records
+    from newsclean.quotes import QuoteIndex
+    from newsclean.state import StateStore, default_url
+
+    src = make_corpus(tmp_path / "raw", 4)
+    out = tmp_path / "clean"
+    clean_incremental(discover([src]), out, batch_size=2)
+    make_corpus(tmp_path / "more", 9)
+    for i in (4, 5, 8):
+        shutil.copy(tmp_path / "more" / f"{i:03d}.txt", src / f"{i:03d}.txt")
+    clean_incremental(discover([src]), out, batch_size=2)
+    store = StateStore(default_url(out))
+    rebuilt = QuoteIndex()
+    for record in live_records(out, store):
+        rebuilt.add(record)
+    store.close()
+    rows = load_jsonl(out / "quotes.jsonl")
+    assert rows == rebuilt.rows() and len({d for r in rows for d in r["documents"]}) == 7
+
+
 def test_another_pipeline_version_recleans_only_when_asked(tmp_path, monkeypatch):
     import newsclean.run as run
 
