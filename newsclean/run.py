@@ -271,7 +271,7 @@ def _exclusive(out: Path):
 
 def _clean_incremental(files, out: Path, batch_size, config, on_batch, workers, corpus_lines, state_url, reclean,
                        shard_bytes, compress, on_plan, batch_runner) -> RunSummary:
-    from .dataset import DEFAULT_SHARD_BYTES, ShardSet, live_records, write_manifest
+    from .dataset import DEFAULT_SHARD_BYTES, ShardSet, write_manifest
     from .state import StateStore, default_url
 
     store = StateStore(state_url or default_url(out))
