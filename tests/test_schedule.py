@@ -82,36 +82,39 @@ def _flow_runs(api: str, *states: str) -> list[dict]:
     return []
 
 
-def _wait_for_a_scheduled_run(api: str, proc: subprocess.Popen, log: Path, seconds: float) -> None:
-    """Until a run the scheduler created (auto_scheduled) is COMPLETED; fails on a failed run."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, log.read_text()[-3000:]
-        if [r for r in _flow_runs(api, "COMPLETED") if r.get("auto_scheduled")]:
-            return
-        failed = _flow_runs(api, "FAILED", "CRASHED")
-        assert not failed, (failed[0]["state"], log.read_text()[-3000:])
-        time.sleep(2)
-    runs = [(r["name"], r["state_type"], r.get("auto_scheduled")) for r in _flow_runs(api)]
-    pytest.fail(f"no scheduled run completed in {seconds:g} s; runs: {runs}\n" + log.read_text()[-3000:])
+def _run_until_a_scheduled_run_completes(cmd: list[str], cwd: Path, env: dict, log: Path, seconds: float) -> None:
+    """Start ``cmd`` (a serving flow or a worker) and stop it once a run the scheduler created
+    (auto_scheduled) is COMPLETED; fails on a failed run, or when none completes in ``seconds``."""
+    api = env["PREFECT_API_URL"]
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + seconds
+            while time.monotonic() < deadline:
+                assert proc.poll() is None, log.read_text()[-3000:]
+                if [r for r in _flow_runs(api, "COMPLETED") if r.get("auto_scheduled")]:
+                    return
+                failed = _flow_runs(api, "FAILED", "CRASHED")
+                assert not failed, (failed[0]["state"], log.read_text()[-3000:])
+                time.sleep(2)
+            runs = [(r["name"], r["state_type"], r.get("auto_scheduled")) for r in _flow_runs(api)]
+            pytest.fail(f"no scheduled run completed in {seconds:g} s; runs: {runs}\n" + log.read_text()[-3000:])
+        finally:
+            _stop(proc)
+
+
+def _dataset_records(out: Path) -> list[dict]:
+    return [r for p in sorted((out / "documents").glob("*.jsonl")) for r in load_jsonl(p)]
 
 
 def test_a_served_flow_is_run_by_its_schedule(prefect_server, tmp_path):
     raw = tmp_path / "raw"
     shutil.copytree(ROOT / "raw", raw)
     out = tmp_path / "clean"
-    log = open(tmp_path / "serve.log", "wb")
-    serve = subprocess.Popen([sys.executable, "-m", "flows.clean", "--serve", "--interval", "5",
-                              "--raw", str(raw), "--out", str(out)],
-                             env=prefect_server, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-    api = prefect_server["PREFECT_API_URL"]
-    try:
-        _wait_for_a_scheduled_run(api, serve, tmp_path / "serve.log", 150)
-    finally:
-        _stop(serve)
-        log.close()
-    records = [r for p in sorted((out / "documents").glob("*.jsonl")) for r in load_jsonl(p)] \
-        if (out / "documents").is_dir() else load_jsonl(out / "documents.jsonl")
+    _run_until_a_scheduled_run_completes([sys.executable, "-m", "flows.clean", "--serve", "--interval", "5",
+                                          "--raw", str(raw), "--out", str(out)], ROOT, prefect_server,
+                                         tmp_path / "serve.log", 150)
+    records = _dataset_records(out)
     assert len(records) == 5 and all(r["text"] for r in records)
 
 
@@ -135,14 +138,7 @@ def test_the_prefect_yaml_deployments_are_run_by_a_worker_on_their_schedule(pref
     assert made.returncode == 0, made.stdout + made.stderr
     deployed = prefect("--no-prompt", "deploy", "--all")
     assert deployed.returncode == 0, deployed.stdout[-3000:] + deployed.stderr[-3000:]
-    log = open(tmp_path / "worker.log", "wb")
-    worker = subprocess.Popen([str(PREFECT), "worker", "start", "--pool", "newsclean-pool"], cwd=project, env=env,
-                              stdout=log, stderr=subprocess.STDOUT)
-    api = prefect_server["PREFECT_API_URL"]
-    try:
-        _wait_for_a_scheduled_run(api, worker, tmp_path / "worker.log", 180)
-    finally:
-        _stop(worker)
-        log.close()
-    records = [r for p in sorted((project / "clean" / "documents").glob("*.jsonl")) for r in load_jsonl(p)]
+    _run_until_a_scheduled_run_completes([str(PREFECT), "worker", "start", "--pool", "newsclean-pool"], project, env,
+                                         tmp_path / "worker.log", 180)
+    records = _dataset_records(project / "clean")
     assert len(records) == 5 and all(r["run"] for r in records)
