@@ -1,144 +1,156 @@
 #!/usr/bin/env python3
-"""Article-body extraction benchmark: newsclean beside trafilatura and jusText, in one run.
+"""Article-body and metadata extraction: newsclean per input style beside trafilatura, in one run.
 
-    python bench/extraction.py [CASES_DIR] [--out bench/out/extraction] [--only newsclean-text,...]
+    python bench/extraction.py [CASES_DIR ...] [--styles text,markdown,crude,html] [--out bench/out/extraction]
 
-CASES_DIR (default ../shared/bench/extraction/dev) holds <id>.txt (full-page text dump),
-<id>.html (raw page) and <id>.json (ground-truth body). Each system writes a predictions file
-{"id", "text"} into --out, which ../shared/bench/score_extraction.py scores (headline macro F1
-over 4-token shingles). Systems:
+Each CASES_DIR is a folder of either shared layout (default: the AEB dev pages and the WCXB dev
+pages, ``../shared/bench/{extraction,wcxb}/dev``; see bench/cases.py): ``<id>.html`` or
+``<id>.html.gz``, ``<id>.txt`` (text dump), ``<id>.md`` (Markdown dump), ``<id>.json`` (truth).
+Styles: ``text``, ``markdown``, ``crude`` (the text dump without its blank lines, the dump style
+the held-out set has and the dev data has not) and ``html``. For every folder and style it prints:
 
-  newsclean-text   the text dump through the whole newsclean pipeline (what most users have)
-  newsclean-html   the HTML page through newsclean (trafilatura, then newsclean's cleaning)
-  newsclean-text-corpus  as newsclean-text, with the corpus pre-pass over all the folder's dumps
-  keep-all-text    the text dump unchanged (the floor)
-  justext-text     jusText on the text dump wrapped as <p> blocks
-  trafilatura-html trafilatura on the HTML, default settings
-  justext-html     jusText on the HTML
+  F1 P R      macro over cases of 4-token-shingle F1/precision/recall (the shared scorer's headline)
+  collapse    pages scoring F1 < 0.2 whose dump holds the article (the dump itself recalls >= 0.5)
+  with        share of the truth's must-keep sentences found in the output (WCXB only)
+  without     share of the truth's must-drop page lines left in the output (WCXB only)
+  title author date   exact after folding case and punctuation (dates to the day), over the
+              cases whose truth has the field
+  ms/page     wall time of the system alone, per page, in this process
 
-ms/page is wall time of the system alone, per page, in this process.
+Systems: ``newsclean`` (the whole pipeline on that style's file), ``keep-all`` (the dump as it is:
+the floor) and, on the HTML, ``trafilatura`` (default settings; metadata from its bare_extraction).
+Per-case figures go to ``--out/<folder>-<system>-<style>.cases.jsonl``.
 """
 from __future__ import annotations
 
 import argparse
-import html as htmlmod
 import json
-import subprocess
+import statistics
 import sys
 import time
-from functools import lru_cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "bench"
-DEFAULT_CASES = SHARED / "extraction" / "dev"
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from cases import AEB_DEV, STYLES, WCXB_DEV, Case, load_cases, norm_meta, same_date, scorer  # noqa: E402
+
+COLLAPSE_F1 = 0.2
+HOLDS_ARTICLE_RECALL = 0.5
 
 
-def newsclean_system(kind: str):
+def newsclean(case: Case, style: str) -> dict:
     from newsclean.pipeline import clean_document
 
-    def run(case: Path) -> str:
-        path = case.with_suffix(".txt" if kind == "text" else ".html")
-        return clean_document(path.read_bytes(), path.name).body
-    return run
+    raw, name = case.raw(style)
+    doc = clean_document(raw, name)
+    m = doc.metadata
+    return {"text": doc.body, "title": m.title, "author": m.author, "published": m.published}
 
 
-def newsclean_with_corpus(case: Path) -> str:
-    """The text dump through newsclean with the corpus pre-pass over all the cases' dumps (what
-    `newsclean clean FOLDER` does): lines repeated across pages count as furniture."""
-    from newsclean.pipeline import clean_document
-
-    path = case.with_suffix(".txt")
-    return clean_document(path.read_bytes(), path.name, corpus=_corpus_of(case.parent)).body
+def keep_all(case: Case, style: str) -> dict:
+    raw, _ = case.raw(style)
+    return {"text": raw.decode("utf-8", "replace")}
 
 
-@lru_cache(maxsize=4)
-def _corpus_of(folder: Path):
-    """The corpus pre-pass over a folder's text dumps, once per folder."""
-    from newsclean.corpus import CorpusLines
-
-    return CorpusLines.from_files([(str(f), f.name) for f in sorted(folder.glob("*.txt"))])
-
-
-def keep_all(case: Path) -> str:
-    return case.with_suffix(".txt").read_text(encoding="utf-8")
-
-
-def _justext(html: str, lang_guess: str) -> str:
-    import justext
-
-    stop = justext.get_stoplist("English") if lang_guess == "en" else frozenset()
-    paras = justext.justext(html.encode("utf-8"), stop)
-    return "\n\n".join(p.text for p in paras if not p.is_boilerplate)
-
-
-def justext_text(case: Path) -> str:
-    blocks = case.with_suffix(".txt").read_text(encoding="utf-8").split("\n")
-    wrapped = "<html><body>" + "".join(f"<p>{htmlmod.escape(b)}</p>" for b in blocks if b.strip()) + "</body></html>"
-    return _justext(wrapped, json.loads(case.with_suffix(".json").read_text())["lang_guess"])
-
-
-def justext_html(case: Path) -> str:
-    return _justext(case.with_suffix(".html").read_text(encoding="utf-8"),
-                    json.loads(case.with_suffix(".json").read_text())["lang_guess"])
-
-
-def trafilatura_html(case: Path) -> str:
+def trafilatura_html(case: Case, style: str) -> dict:
     import trafilatura
 
-    return trafilatura.extract(case.with_suffix(".html").read_text(encoding="utf-8"), deduplicate=False) or ""
+    html = case.html_text()
+    text = trafilatura.extract(html, deduplicate=False) or ""
+    meta = trafilatura.extract_metadata(html)
+    m = meta.as_dict() if meta is not None else {}
+    return {"text": text, "title": m.get("title"), "author": m.get("author"), "published": m.get("date")}
 
 
-SYSTEMS = {
-    "newsclean-text": newsclean_system("text"),
-    "newsclean-html": newsclean_system("html"),
-    "newsclean-text-corpus": newsclean_with_corpus,
-    "keep-all-text": keep_all,
-    "justext-text": justext_text,
-    "trafilatura-html": trafilatura_html,
-    "justext-html": justext_html,
-}
+SYSTEMS = {"newsclean": newsclean, "keep-all": keep_all, "trafilatura": trafilatura_html}
 
 
-def score(cases_dir: Path, pred: Path) -> dict:
-    summary = pred.with_suffix(".summary.json")
-    per_case = pred.with_suffix(".cases.jsonl")
-    subprocess.run([sys.executable, str(SHARED / "score_extraction.py"), str(cases_dir), str(pred),
-                    "--json", str(summary), "--per-case", str(per_case), "--quiet"], check=True,
-                   stdout=subprocess.DEVNULL)
-    return json.loads(summary.read_text())
+def _contains(haystack: str, needle: str) -> bool:
+    return " ".join(needle.split()) in haystack
+
+
+def measure(cases: list[Case], system: str, style: str, out: Path | None) -> dict:
+    sc = scorer()
+    run = SYSTEMS[system]
+    rows = []
+    elapsed = 0.0
+    run(cases[0], style)  # warm-up: imports and lazy models are not a page's cost
+    for case in cases:
+        t = time.perf_counter()
+        try:
+            pred = run(case, style)
+        except Exception as exc:  # a failing page scores 0, the run goes on
+            print(f"  {system}/{style} failed on {case.id}: {type(exc).__name__}: {exc}", file=sys.stderr)
+            pred = {"text": ""}
+        elapsed += time.perf_counter() - t
+        text = pred.get("text") or ""
+        s = sc.score_case(case.truth["body"], text)["shingle4"]
+        row = {"id": case.id, "domain": case.domain, "f1": s["f1"], "precision": s["precision"], "recall": s["recall"]}
+        flat = " ".join(text.split())
+        if case.truth.get("with"):
+            row["with"] = sum(_contains(flat, w) for w in case.truth["with"]) / len(case.truth["with"])
+        if case.truth.get("without"):
+            row["without"] = sum(_contains(flat, w) for w in case.truth["without"]) / len(case.truth["without"])
+        for field in ("title", "author", "published"):
+            if case.truth.get(field) and "title" in pred:
+                row[field] = (same_date(pred.get(field), case.truth[field]) if field == "published"
+                              else norm_meta(pred.get(field)) == norm_meta(case.truth[field]))
+        if style != "html":
+            holds = sc.score_case(case.truth["body"], case.raw(style)[0].decode("utf-8", "replace"))["shingle4"]
+            row["dump_recall"] = holds["recall"]
+        rows.append(row)
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with out.open("w", encoding="utf-8") as fh:
+            for row in rows:
+                fh.write(json.dumps(row) + "\n")
+    return summarise(rows, 1000 * elapsed / len(cases))
+
+
+def summarise(rows: list[dict], ms: float) -> dict:
+    def mean(key):
+        vals = [r[key] for r in rows if key in r]
+        return statistics.fmean(vals) if vals else None
+
+    collapses = sum(1 for r in rows if r["f1"] < COLLAPSE_F1 and r.get("dump_recall", 1.0) >= HOLDS_ARTICLE_RECALL)
+    return {"cases": len(rows), "f1": mean("f1"), "precision": mean("precision"), "recall": mean("recall"),
+            "collapses": collapses, "with": mean("with"), "without": mean("without"),
+            "title": mean("title"), "author": mean("author"), "published": mean("published"), "ms": ms}
+
+
+def fmt(v, width=6, digits=3) -> str:
+    return f"{v:{width}.{digits}f}" if isinstance(v, (int, float)) and v is not None else f"{'—':>{width}s}"
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("cases_dir", nargs="?", type=Path, default=DEFAULT_CASES)
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
+    ap.add_argument("folders", nargs="*", type=Path, default=[AEB_DEV, WCXB_DEV])
+    ap.add_argument("--styles", default=",".join(STYLES), help="comma-separated: " + ", ".join(STYLES))
+    ap.add_argument("--systems", default=",".join(SYSTEMS), help="comma-separated: " + ", ".join(SYSTEMS))
+    ap.add_argument("--limit", type=int, help="first N cases of each folder (a quick look)")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "extraction")
-    ap.add_argument("--only", help="comma-separated system names")
     a = ap.parse_args()
-    cases = sorted(p for p in a.cases_dir.glob("*.json") if p.name != "manifest.json")
-    names = a.only.split(",") if a.only else list(SYSTEMS)
-    a.out.mkdir(parents=True, exist_ok=True)
-    print(f"{len(cases)} cases in {a.cases_dir}")
-    print(f"{'system':18s} {'F1':>6s} {'±':>5s} {'P':>6s} {'R':>6s} {'ms/page':>8s}")
-    for name in names:
-        system = SYSTEMS[name]
-        system(cases[0])  # warm-up: imports and lazy models are not a page's cost
-        pred = a.out / f"{name}.jsonl"
-        elapsed = 0.0
-        with pred.open("w", encoding="utf-8") as fh:
-            for case in cases:
-                t = time.perf_counter()
-                try:
-                    text = system(case)
-                except Exception as exc:  # a failing page scores 0, the run goes on
-                    print(f"  {name} failed on {case.stem[:12]}: {type(exc).__name__}: {exc}", file=sys.stderr)
-                    text = ""
-                elapsed += time.perf_counter() - t
-                fh.write(json.dumps({"id": case.stem, "text": text}, ensure_ascii=False) + "\n")
-        s = score(a.cases_dir, pred)
-        sh = s.get("shingle4", s)
-        print(f"{name:18s} {sh['f1']:6.3f} {sh.get('f1_std', 0):5.3f} {sh['precision']:6.3f} {sh['recall']:6.3f} "
-              f"{1000 * elapsed / len(cases):8.1f}")
+    styles = a.styles.split(",")
+    systems = a.systems.split(",")
+    print(f"{'folder':10s} {'system':12s} {'style':9s} {'cases':>5s} {'F1':>6s} {'P':>6s} {'R':>6s} {'coll.':>5s} "
+          f"{'with':>6s} {'w/out':>6s} {'title':>6s} {'author':>6s} {'date':>6s} {'ms/page':>8s}")
+    for folder in a.folders:
+        cases = load_cases(folder)[: a.limit]
+        label = folder.parent.name if folder.name == "dev" else folder.name
+        for style in styles:
+            present = [c for c in cases if c.has(style if style != "crude" else "text")]
+            if not present:
+                continue
+            for system in systems:
+                if (system == "trafilatura") != (style == "html"):
+                    continue
+                s = measure(present, system, style, a.out / f"{label}-{system}-{style}.cases.jsonl")
+                print(f"{label:10s} {system:12s} {style:9s} {s['cases']:5d} {fmt(s['f1'])} {fmt(s['precision'])} "
+                      f"{fmt(s['recall'])} {s['collapses']:5d} {fmt(s['with'])} {fmt(s['without'])} {fmt(s['title'])} "
+                      f"{fmt(s['author'])} {fmt(s['published'])} {fmt(s['ms'], 8, 1)}", flush=True)
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ Every removal keeps its category and a reason a person can read.
 """
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -36,8 +37,9 @@ from typing import NamedTuple
 from .corpus import CorpusLines
 from .patterns import PatternRule, first_matching_rule
 from .record import HEADING, TABLE_ROW, Block, Document, Removal
-from .signals import (MONTHS, STOPWORDS, ends_sentence, is_date_line, is_prose,
-                      title_case_share, word_count)
+from .block_model import FAMILY_CATEGORIES, OWN_FEATURES, BlockShape, load_model, own_features
+from .signals import (MONTHS, STOPWORDS, ends_sentence, is_date_line, is_prose, is_url_line, stopword_ratio,
+                      title_case_share, word_count, words)
 
 #: a line the corpus pre-pass found on many pages (newsclean/corpus.py), treated as furniture
 REPEATED_ACROSS_CORPUS = PatternRule("repeated_across_corpus", "navigation", re.compile(""), 10_000,
@@ -94,6 +96,9 @@ class BoilerplateRules:
     #: the one line between the title and the article's prose, when it has at least this many words, is the
     #: article's headline or deck, not navigation (a menu has more than one line; a byline is shorter)
     deck_min_words: int = 7
+    #: decide text and Markdown dumps' blocks by the learned block model (newsclean/block_model.py)
+    #: when it is shipped; False keeps the rule-based layout everywhere
+    use_model: bool = True
 
 
 class _Line(NamedTuple):  # a tuple: built once per line of every page, ~4x cheaper than a frozen dataclass
@@ -102,6 +107,11 @@ class _Line(NamedTuple):  # a tuple: built once per line of every page, ~4x chea
     prose: bool
     pattern: PatternRule | None
 
+
+#: shape rules that the block model overrides (they are among its features): a date-only line, a line
+#: repeated on the page or across the corpus is furniture unless the model calls it article (a data
+#: list of dates, the venue under each entry of an events list)
+MODEL_OVERRIDES = frozenset({"date_line", "repeated_in_page", "repeated_across_corpus"})
 
 #: furniture that says nothing about where the article is (a lone bullet, a zero-width space)
 NEUTRAL_FURNITURE = frozenset({"punctuation_only"})
@@ -290,12 +300,10 @@ def _outside_removal(line: _Line, before: bool, run_len: int) -> Removal:
                    "after_article")
 
 
-def classify_boilerplate(doc: Document, rules: BoilerplateRules = BoilerplateRules(),
-                         corpus: CorpusLines | None = None) -> Document:
-    """Remove furniture blocks from ``doc`` and record each removal; ``corpus`` (optional) names
-    the short lines that repeat across the corpus being cleaned."""
-    if not doc.blocks:
-        return doc
+def page_lines(doc: Document, rules: BoilerplateRules = BoilerplateRules(),
+               corpus: CorpusLines | None = None) -> list[_Line]:
+    """Every block of ``doc`` with its word count, whether it is prose, and the furniture family it
+    belongs to (a lexical family, or a line repeated across the corpus or on the page)."""
     language = doc.language if doc.language != "und" else doc.stopword_language
     counts = Counter(b.text for b in doc.blocks)
     lines = []
@@ -309,6 +317,128 @@ def classify_boilerplate(doc: Document, rules: BoilerplateRules = BoilerplateRul
                 and rules.repeated_line_min_words <= n <= REPEATED_IN_PAGE.max_words:
             pattern = REPEATED_IN_PAGE
         lines.append(_Line(b, n, prose, pattern))
+    return lines
+
+
+def _shape(line: _Line, language: str | None, repeats: int) -> BlockShape:
+    text = line.block.text
+    letters = sum(1 for c in text if c.isalpha())
+    ws = words(text)
+    pattern = line.pattern
+    family = pattern.category if pattern is not None and pattern.category in FAMILY_CATEGORIES else None
+    return BlockShape(
+        words=line.words, chars=len(text), stopword_share=stopword_ratio(text, language) if language else None,
+        prose=line.prose, ends_sentence=ends_sentence(text), punct=sum(1 for c in text if c in ".,;:!?"),
+        title_case=title_case_share(text), digits=sum(1 for c in text if c.isdigit()),
+        upper=sum(1 for c in text if c.isupper()), letters=letters, link_chars=line.block.link_chars,
+        images=line.block.images, kind=line.block.kind, family=family,
+        section_break=pattern is not None and pattern.rule in SECTION_BREAKS, date_line=is_date_line(text),
+        url_line=is_url_line(text), page_repeats=repeats, starts_lower=text[:1].islower(),
+        starts_digit=text[:1].isdigit(), ends_colon=text.rstrip().endswith(":"),
+        mean_word_len=(sum(len(w) for w in ws) / len(ws)) if ws else 0.0)
+
+
+def model_inputs(doc: Document, lines: list[_Line], rules: BoilerplateRules = BoilerplateRules()):
+    """(own features of every block, comment-thread start, embedded blocks) for the block model;
+    the same call serves the stage and the training script (bench/train_blocks.py)."""
+    language = doc.language if doc.language != "und" else doc.stopword_language
+    counts = Counter(ln.block.text for ln in lines)
+    thread = _comment_thread_start(lines, rules)
+    inline = _inline_boxes(lines[:thread], rules)
+    run = main_run([0.0 if i in inline else _score(ln, rules) for i, ln in enumerate(lines[:thread])])
+    embedded = _inside_embeds(lines)
+    function_words = STOPWORDS.get(language or "", frozenset())
+    headline_like = [_is_headline_like(ln, rules, function_words) for ln in lines]
+    shapes = [_shape(ln, language, counts[ln.block.text]) for ln in lines]
+    return own_features(shapes, run, thread, embedded, headline_like), thread, embedded
+
+
+def _model_removal(line: _Line, p: float, i: int, first: int, last: int, short_run: int) -> Removal:
+    """A block the model judged not article, with its category and the features that decided."""
+    b = line.block
+    link_share = b.link_chars / max(len(b.text), 1)
+    if b.images and link_share < 0.5 and line.words <= 40:
+        category, shape = "image_caption", "image line"
+    elif link_share >= 0.8:
+        category, shape = ("related_content" if line.words >= 4 else "navigation"), "link-only line"
+    elif line.prose:
+        category, shape = "related_content", "prose-shaped paragraph"
+    else:
+        category = "related_content" if line.words >= 4 else "navigation"
+        shape = "headline-like line" if line.words >= 4 else "short line"
+    where = "before the article" if i < first else "after the article" if i > last else "inside the article"
+    run = f" in a run of {short_run} short lines" if short_run >= 3 else ""
+    return Removal(category, b.text, f"{shape} ({line.words} words){run} {where}, article probability {p:.2f} "
+                                     f"(block model)", "block_model")
+
+
+def score_layout(doc: Document, rules: BoilerplateRules = BoilerplateRules(),
+                 corpus: CorpusLines | None = None) -> Document:
+    """Layout stage: every block's probability of being article text (``doc.article_p``), by the block
+    model, for text and Markdown dumps (on HTML trafilatura has chosen the main content already)."""
+    model = load_model() if rules.use_model and doc.format != "html" and doc.blocks else None
+    if model is None:
+        return doc
+    lines = page_lines(doc, rules, corpus)
+    own, _, _ = model_inputs(doc, lines, rules)
+    return doc.with_changes(article_p=tuple(model.probabilities(own, [ln.block.text for ln in lines]).tolist()))
+
+
+def article_threshold() -> float:
+    """The block model's article threshold (0.5 when no model is shipped)."""
+    model = load_model()
+    return model.threshold if model is not None else 0.5
+
+
+def _keep_continuations(lines: list[_Line], keep: list[bool]) -> None:
+    """A line that opens in lower case right after a kept line that stops mid-sentence finishes that
+    sentence (pages that break lines inside a paragraph): it is kept too."""
+    for i in range(1, len(lines)):
+        if keep[i - 1] and not keep[i] and lines[i].pattern is None and lines[i].block.text[:1].islower() \
+                and not ends_sentence(lines[i - 1].block.text):
+            keep[i] = True
+
+
+def classify_boilerplate(doc: Document, rules: BoilerplateRules = BoilerplateRules(),
+                         corpus: CorpusLines | None = None) -> Document:
+    """Remove furniture blocks from ``doc`` and record each removal; ``corpus`` (optional) names
+    the short lines that repeat across the corpus being cleaned."""
+    if not doc.blocks:
+        return doc.with_changes(article_p=())
+    lines = page_lines(doc, rules, corpus)
+    if len(doc.article_p) != len(lines):
+        return _classify_by_rules(doc, lines, rules).with_changes(article_p=())
+    own, thread, embedded = model_inputs(doc, lines, rules)
+    p = doc.article_p
+    keep = [v >= article_threshold() for v in p]
+    _keep_continuations(lines, keep)
+    article = [i for i in range(len(lines)) if keep[i] and lines[i].pattern is None]
+    first, last = (article[0], article[-1]) if article else (len(lines), -1)
+    short_runs = own[:, OWN_FEATURES.index("log_short_run")]
+    kept: list[Block] = []
+    removed: list[Removal] = []
+    for i, line in enumerate(lines):
+        if i in embedded:
+            removed.append(Removal("social_embed", line.block.text,
+                                   "text of an embedded post, between its embed markers", "embed_body"))
+        elif line.pattern is not None and (line.pattern.rule not in MODEL_OVERRIDES or not keep[i]):
+            removed.append(Removal(line.pattern.category, line.block.text, line.pattern.catches, line.pattern.rule))
+        elif i >= thread:
+            removed.append(Removal("comments", line.block.text, "inside the comment thread that follows the article",
+                                   "comment_thread"))
+        elif not keep[i] and is_date_line(line.block.text):
+            removed.append(Removal("dateline", line.block.text, "date-only line (timestamp)", "date_line"))
+        elif not keep[i]:
+            removed.append(_model_removal(line, float(p[i]), i, first, last, round(math.expm1(short_runs[i]))))
+        else:
+            kept.append(line.block)
+    return doc.with_changes(blocks=tuple(kept), removed=doc.removed + tuple(removed), article_p=())
+
+
+def _classify_by_rules(doc: Document, lines: list[_Line], rules: BoilerplateRules) -> Document:
+    """The rule-based layout: the maximum-sum prose run and its extensions (HTML, where trafilatura
+    already chose the main content, and any page when the block model is switched off)."""
+    language = doc.language if doc.language != "und" else doc.stopword_language
     thread = _comment_thread_start(lines, rules)
     inline = _inline_boxes(lines[:thread], rules)
     start, end = main_run([0.0 if i in inline else _score(ln, rules) for i, ln in enumerate(lines[:thread])])

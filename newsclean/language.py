@@ -90,10 +90,46 @@ def _may_differ(text: str, language: str, body_script: str | None, rules: Langua
     return ratio is not None and word_count(text) >= 8 and ratio <= rules.passage_max_stopword_share
 
 
+#: scripts written by one language that langdetect has no profile for: a body in one of them is in
+#: that language (langdetect would name a wrong one or none)
+SCRIPT_LANGUAGES = {
+    "my": re.compile(r"[\u1000-\u109f]"),   # Myanmar: Burmese
+    "km": re.compile(r"[\u1780-\u17ff]"),   # Khmer
+    "lo": re.compile(r"[\u0e80-\u0eff]"),   # Lao
+    "am": re.compile(r"[\u1200-\u137f]"),   # Ethiopic: Amharic (the main language written in it)
+    "si": re.compile(r"[\u0d80-\u0dff]"),   # Sinhala
+    "ka": re.compile(r"[\u10a0-\u10ff]"),   # Georgian
+    "hy": re.compile(r"[\u0530-\u058f]"),   # Armenian
+    "bo": re.compile(r"[\u0f00-\u0fff]"),   # Tibetan
+    "or": re.compile(r"[\u0b00-\u0b7f]"),   # Odia
+    "dv": re.compile(r"[\u0780-\u07bf]"),   # Thaana: Dhivehi
+}
+
+
+def language_by_script(text: str, min_share: float = 0.5) -> str | None:
+    """The language of a text mostly written in a script only it uses (see SCRIPT_LANGUAGES)."""
+    sample = text[:3000]
+    letters = len(_LETTER.findall(sample))
+    if not letters:
+        return None
+    for code, rx in SCRIPT_LANGUAGES.items():
+        if len(rx.findall(sample)) >= min_share * letters:
+            return code
+    return None
+
+
+def body_language(text: str, rules: LanguageRules = LanguageRules()) -> str:
+    """ISO 639-1 code of a body; ``und`` when neither its script nor langdetect names one."""
+    by_script = language_by_script(text[: rules.doc_sample_chars])
+    if by_script:
+        return by_script
+    return detect(text[: rules.doc_sample_chars])[0]
+
+
 def detect_language(doc: Document, rules: LanguageRules = LanguageRules()) -> Document:
     """Set ``doc.language`` and add a ``foreign_language`` flag per foreign paragraph."""
     body = doc.body
-    language, _ = detect(body[: rules.doc_sample_chars])
+    language = body_language(body, rules)
     if language == UNDETERMINED:
         return doc.with_changes(language=language)
     body_script = dominant_script(body)

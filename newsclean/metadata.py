@@ -8,13 +8,20 @@ HTML extractor already found are kept; lines that repeat them are removed all th
 """
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
 
+import numpy as np
+
+from .block_model import load_model
 from .patterns import RULES_BY_NAME, first_matching_rule
 from .record import HEADING, LIST_ITEM, Block, Document, Removal
 from .signals import (MONTHS, URL_ANYWHERE, WEEKDAYS, ends_sentence, is_date_line,
-                      is_prose, is_url_line, parse_date, word_count)
+                      find_date, is_prose, is_url_line, parse_date, title_case_share, word_count)
 
 _BYLINE = re.compile(r"^\s*(?:by|written by|words by|reporting by|story by|posted by|published by|publicado por|publié par|veröffentlicht von|von|par|por|di|door|"
                      r"author|authors|reporter)\s*:?\s+(?P<names>.+?)\s*$", re.I)
@@ -54,6 +61,20 @@ class MetadataRules:
     byline_max_words: int = 12
     #: outside head and tail, a standalone "By …" line of at most this many words is a byline
     byline_anywhere_max_words: int = 6
+    #: the article starts at the first block the block model calls article with this many words (or prose)
+    article_start_min_words: int = 15
+    #: title candidates run up to this many blocks past the article's start
+    title_after_start: int = 2
+    #: a date is read off short lines up to this many blocks past the article's start
+    date_after_start: int = 3
+    date_line_max_words: int = 20
+    #: pick the title with the title model (newsclean/models/title_model.npz) when it is shipped
+    use_title_model: bool = True
+
+
+def article_threshold() -> float:
+    model = load_model()
+    return model.threshold if model is not None else 0.5
 
 
 def byline_date(text: str) -> str | None:
@@ -171,15 +192,96 @@ def _same_headline(line: str, title: str, min_words: int = 3) -> bool:
     return bool(a) and (a == b or (len(a.split()) >= min_words and b.startswith(a)))
 
 
-def extract_metadata(doc: Document, rules: MetadataRules = MetadataRules()) -> Document:
-    """Fill ``doc.metadata`` from the page's head and tail and remove the lines it came from."""
+def _model_title(doc: Document, blocks: list[Block], head_start: int, head_end: int, taken: dict,
+                 rules: MetadataRules) -> tuple[int, float] | None:
+    """The title model's best candidate line and its probability, when it is sure enough."""
+    model = load_title_model() if rules.use_title_model and doc.format != "html" else None
+    if model is None:
+        return None
+    forest, min_probability = model
+    candidates = _title_window(blocks, head_start, head_end, taken, rules)
+    if not candidates:
+        return None
+    probs = forest.proba(title_features(blocks, doc.article_p, candidates, head_end))
+    best = int(np.argmax(probs))
+    return (candidates[best], float(probs[best])) if probs[best] >= min_probability else None
+
+
+#: the title model's features of a candidate line (see title_features)
+TITLE_FEATURES = ("offset", "log_words", "log_chars", "title_case", "ends_sentence", "ends_question", "ends_colon",
+                  "heading", "list_item", "family", "log_repeats", "log_contained_in", "article_p", "next_article_p",
+                  "headings_before", "first_heading", "digit_share", "upper_share", "link_share", "image",
+                  "rel_position", "first_block", "separator", "candidates", "closest_heading")
+TITLE_MODEL_PATH = Path(__file__).parent / "models" / "title_model.npz"
+
+
+def article_start(doc: Document, blocks: list[Block], rules: MetadataRules) -> int:
+    """Index of the article's first paragraph: the first block the block model calls article that is
+    running prose (or long); the first prose block when the page was not scored."""
+    if doc.article_p and len(doc.article_p) == len(blocks):
+        threshold = article_threshold()
+        for i, (b, p) in enumerate(zip(blocks, doc.article_p)):
+            if p >= threshold and b.kind != HEADING and (word_count(b.text) >= rules.article_start_min_words
+                                                        or is_prose(b.text, doc.stopword_language)):
+                return i
+    return _first_prose_index(blocks, doc.stopword_language)
+
+
+def _title_window(blocks: list[Block], head_start: int, head_end: int, taken: dict, rules: MetadataRules) -> list[int]:
+    stop = min(len(blocks), head_end + rules.title_after_start)
+    return [i for i in range(head_start, stop) if i not in taken and blocks[i].kind != LIST_ITEM
+            and 1 <= word_count(blocks[i].text) <= rules.title_max_words and not is_url_line(blocks[i].text)
+            and not is_date_line(blocks[i].text)]
+
+
+def title_features(blocks: list[Block], article_p: tuple[float, ...], candidates: list[int], head_end: int) -> np.ndarray:
+    """One row of TITLE_FEATURES per candidate line."""
+    norms = [_norm(b.text) for b in blocks]
+    counts = Counter(norms)
+    X = np.zeros((len(candidates), len(TITLE_FEATURES)), dtype=np.float32)
+    headings = [i for i in candidates if blocks[i].kind == HEADING]
+    n = len(blocks)
+    for r, i in enumerate(candidates):
+        b = blocks[i]
+        text = b.text.rstrip()
+        words_n = word_count(text)
+        letters = sum(1 for c in text if c.isalpha()) or 1
+        me = norms[i]
+        contained = sum(1 for k, other in enumerate(norms[:max(head_end + 5, 0)]) if k != i and me and me in other
+                        and other != me) if len(me) >= 8 else 0
+        X[r] = (i - head_end, math.log1p(words_n), math.log1p(len(text)), title_case_share(text), ends_sentence(text),
+                text.endswith("?"), text.endswith(":"), b.kind == HEADING, b.kind == LIST_ITEM,
+                first_matching_rule(text, words_n) is not None, math.log1p(counts[me] - 1), math.log1p(contained),
+                article_p[i] if article_p else -1.0, article_p[i + 1] if article_p and i + 1 < n else -1.0,
+                sum(1 for h in headings if h < i), bool(headings) and headings[0] == i,
+                sum(1 for c in text if c.isdigit()) / max(len(text), 1), sum(1 for c in text if c.isupper()) / letters,
+                b.link_chars / max(len(text), 1), b.images > 0, i / max(n - 1, 1), i == 0,
+                any(sep in text for sep in (" | ", " - ", " – ", " — ")), len(candidates),
+                min((abs(h - i) for h in headings if h != i), default=99))
+    return X
+
+
+@lru_cache(maxsize=2)
+def load_title_model(path: Path = TITLE_MODEL_PATH):
+    """(forest, least probability to take a candidate) or None when no model is shipped."""
+    if not path.exists():
+        return None
+    from .block_model import _forest
+
+    with np.load(path, allow_pickle=False) as arrays:
+        if tuple(str(s) for s in arrays["names"]) != TITLE_FEATURES:
+            raise ValueError(f"{path.name} was trained on other features; run bench/train_metadata.py --write")
+        return _forest(arrays, "title"), float(arrays["min_probability"])
+
+
+def read_head(doc: Document, rules: MetadataRules = MetadataRules()):
+    """(metadata, lines taken with their removals, head start, article start) from the page's head
+    and tail: dates, bylines, meta strips and source footers; the title is picked after."""
     blocks = list(doc.blocks)
-    language = doc.stopword_language
-    head_end = _first_prose_index(blocks, language)
+    head_end = article_start(doc, blocks, rules)
     head_start = max(0, head_end - rules.head_blocks)
     meta = doc.metadata
     taken: dict[int, Removal] = {}
-
     for i in range(head_start, head_end):
         text = blocks[i].text
         if is_date_line(text):
@@ -221,12 +323,44 @@ def extract_metadata(doc: Document, rules: MetadataRules = MetadataRules()) -> D
         if url_match and not meta.url:
             meta = replace(meta, url=url_match.group(0).strip("<>()[]"))
 
+    if not meta.published:
+        meta = replace(meta, published=_date_near_start(blocks, head_start, head_end, taken, rules))
+    return meta, taken, head_start, head_end
+
+
+_UPDATED = re.compile(r"\b(?:updated|modified|edited)\b", re.I)
+
+
+def _date_near_start(blocks: list[Block], head_start: int, head_end: int, taken: dict,
+                     rules: MetadataRules) -> str | None:
+    """The date a short line around the article's start states ('Published on 14 Aug 2025 | 5 min read');
+    a publication date before an 'updated' one."""
+    found = []
+    for i in range(head_start, min(len(blocks), head_end + rules.date_after_start)):
+        text = blocks[i].text
+        if i in taken or word_count(text) > rules.date_line_max_words:
+            continue
+        iso = find_date(text)
+        if iso:
+            found.append((bool(_UPDATED.search(text)), iso))
+    return min(found, key=lambda f: f[0])[1] if found else None
+
+
+def extract_metadata(doc: Document, rules: MetadataRules = MetadataRules()) -> Document:
+    """Fill ``doc.metadata`` from the page's head and tail and remove the lines it came from."""
+    blocks = list(doc.blocks)
+    meta, taken, head_start, head_end = read_head(doc, rules)
     candidates = [b for j, b in enumerate(blocks[head_start:head_end], head_start) if j not in taken]
     if meta.title:
         for i in range(head_start, min(head_end + 1, len(blocks))):
             if i not in taken and _same_headline(blocks[i].text, meta.title):
                 taken[i] = Removal("title", blocks[i].text, "the headline, moved to 'title'", "title")
                 break
+    elif candidates and (picked := _model_title(doc, blocks, head_start, head_end, taken, rules)) is not None:
+        i, prob = picked
+        meta = replace(meta, title=blocks[i].text)
+        taken[i] = Removal("title", blocks[i].text, f"the headline: line {i - head_end:+d} from the article's first "
+                                                    f"paragraph, title probability {prob:.2f} (title model)", "title_model")
     elif candidates:
         i = _pick_title([b if j not in taken else Block("", b.kind) for j, b in enumerate(blocks)],
                         head_start, head_end, rules)
@@ -239,4 +373,5 @@ def extract_metadata(doc: Document, rules: MetadataRules = MetadataRules()) -> D
         meta = replace(meta, site=site_from_text(blocks))
     kept = tuple(b for i, b in enumerate(blocks) if i not in taken)
     removed = doc.removed + tuple(taken[i] for i in sorted(taken))
-    return doc.with_changes(blocks=kept, metadata=meta, removed=removed)
+    article_p = tuple(v for i, v in enumerate(doc.article_p) if i not in taken) if doc.article_p else ()
+    return doc.with_changes(blocks=kept, metadata=meta, removed=removed, article_p=article_p)

@@ -5,7 +5,7 @@
 Prefect flow both call ``clean_batch``, so a one-off clean and a scheduled run give the same
 output.
 
-Order: ingest → segment → metadata → boilerplate → repair → quotes → language → garble. Every
+Order: ingest → segment → layout (the block model's article probabilities) → metadata → boilerplate → repair → quotes → language → garble. Every
 stage that deletes text runs before every stage that flags, so flag offsets index the final text.
 """
 from __future__ import annotations
@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from .boilerplate import BoilerplateRules, classify_boilerplate
+from .boilerplate import BoilerplateRules, classify_boilerplate, score_layout
 from .corpus import CorpusLines
 from .garble import GarbleRules, flag_garbled
 from .ingest import MAX_INPUT_BYTES, IngestError, TooLarge, document_id, read_raw
@@ -59,6 +59,7 @@ class PipelineConfig:
 def stages(config: PipelineConfig, corpus: CorpusLines | None = None) -> list[tuple[str, Callable[[Document], Document]]]:
     """The stages in order; ``corpus`` is the cross-document line index, when there is one."""
     return [
+        ("layout", lambda d: score_layout(d, config.boilerplate, corpus)),
         ("metadata", lambda d: extract_metadata(d, config.metadata)),
         ("boilerplate", lambda d: classify_boilerplate(d, config.boilerplate, corpus)),
         ("repair", repair_paragraphs),

@@ -25,6 +25,9 @@ class Block:
     kind: str = PARAGRAPH
     #: blank lines before this block in the source (0 = the previous line was adjacent)
     gap_before: int = 1
+    #: Markdown sources: characters of ``text`` that were link text, and images the line held
+    link_chars: int = 0
+    images: int = 0
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,9 @@ class Document:
     #: the language whose stopwords cover most of the page as ingested (a cheap guess that the
     #: layout stages share before langdetect sets ``language``); None when no list covers enough
     stopword_language: str | None = None
+    #: the block model's probability that each block is article text, aligned with ``blocks`` (set by
+    #: the layout stage, read by metadata and boilerplate, cleared after); () when not scored
+    article_p: tuple[float, ...] = ()
     #: bytes of the raw file, for the run summary
     raw_bytes: int = 0
     #: paragraphs re-joined by the repair stage

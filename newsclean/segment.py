@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import re
 
+from .markdown_inline import parse_inline
 from .record import HEADING, LIST_ITEM, PARAGRAPH, TABLE_ROW, Block
 
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 #: bullets, numbers, and the indented "o" that text renderers use for third-level items
 _ORDINAL = re.compile(r"^\s*\d{1,3}[.)]\s")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+•●▪◦‣]|\d{1,3}[.)])\s+(?=\S)|^\s{2,}o\s+(?=\S)")
-_MD_AUTOLINK = re.compile(r"<((?:https?|ftp)://[^>\s]+)>")
-_MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
 _SPACES = re.compile(r"[ \t\u00a0]{2,}")
 _CLOSES_LINE = re.compile(r"[.!?:;…\"'”’)\]]\s*$")
 #: a Markdown table row ('| HD | 225.86 | -5.44% |') and the rule under its header ('|---|---|')
@@ -25,34 +24,10 @@ _TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 _TABLE_RULE = re.compile(r"^[\s|:\-]+$")
 
 
-def _strip_links(text: str) -> str:
-    """``[text](url)`` and ``![alt](url)`` -> their text: what ``re.sub(r"!?\\[([^\\]]*)\\]\\([^)]*\\)", r"\\1", text)``
-    gives, found with ``str.find`` so that a line of '[[[[…' costs linear time (the regex, retried
-    at every '[', scanned to the end of the line each time)."""
-    if "[" not in text:
-        return text
-    out, done, at = [], 0, 0
-    while (opening := text.find("[", at)) >= 0:
-        closing = text.find("]", opening + 1)
-        if closing < 0:
-            break  # no later '[' has a ']' after it either
-        if text.startswith("(", closing + 1):
-            end = text.find(")", closing + 2)
-            if end < 0:
-                break  # every later link would need a ')' after this one
-            start = opening - 1 if opening > done and text[opening - 1] == "!" else opening
-            out += [text[done:start], text[opening + 1:closing]]
-            done = at = end + 1
-        else:
-            at = closing  # every '[' before this ']' fails the same way
-    return "".join(out) + text[done:]
-
-
 def strip_markdown_inline(text: str) -> str:
-    """``[text](url)`` -> text, ``<url>`` -> url, ``**x**`` -> x."""
-    text = _strip_links(text)
-    text = _MD_AUTOLINK.sub(r"\1", text)
-    return _MD_EMPHASIS.sub(r"\2", text)
+    """``[text](url)`` -> text, ``![alt](url)`` -> nothing, ``<url>`` -> url, ``**x**`` -> x, escapes
+    -> their character (:mod:`newsclean.markdown_inline`)."""
+    return parse_inline(text).text
 
 
 def tidy(text: str) -> str:
@@ -74,19 +49,29 @@ def table_row_text(line: str) -> str:
     return " ".join(cell.strip() for cell in line.strip().strip("|").split("|") if cell.strip())
 
 
+def _block(text: str, kind: str, gap: int, markdown: bool) -> Block:
+    if not markdown:
+        return Block(tidy(text), kind, gap)
+    inline = parse_inline(text)
+    plain = tidy(inline.text)
+    if not plain and inline.alts:  # an image-only line: its alt text, for the caption rules to judge
+        plain = tidy(" ".join(inline.alts))
+    return Block(plain, kind, gap, min(inline.link_chars, len(plain)), inline.images)
+
+
 def _line_block(line: str, gap: int, markdown: bool) -> Block:
     if markdown and _TABLE_ROW.match(line):
-        return Block(tidy(strip_markdown_inline(table_row_text(line))), TABLE_ROW, gap)
+        return _block(table_row_text(line), TABLE_ROW, gap, markdown)
     heading = _HEADING.match(line) if markdown else None
     if heading:
-        return Block(tidy(strip_markdown_inline(heading.group(2))), HEADING, gap)
+        return _block(heading.group(2), HEADING, gap, markdown)
     marker = _LIST_ITEM.match(line)
     if marker and len(line) > marker.end():
         # a bullet glyph is typography and goes; an ordinal ("3)", "12.") numbers a ranked list or
         # the steps of a procedure, which the text refers to, so it stays
         text = line.lstrip() if _ORDINAL.match(line) else line[marker.end():]
-        return Block(tidy(strip_markdown_inline(text) if markdown else text), LIST_ITEM, gap)
-    return Block(tidy(strip_markdown_inline(line) if markdown else line), PARAGRAPH, gap)
+        return _block(text, LIST_ITEM, gap, markdown)
+    return _block(line, PARAGRAPH, gap, markdown)
 
 
 def _blocks_of_group(lines: list[str], gap: int, markdown: bool, markdown_joins: bool) -> list[Block]:

@@ -18,7 +18,9 @@ CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 URL = re.compile(r"^(?:<)?(?:https?://|www\.)\S+?(?:>)?$", re.I)
 URL_ANYWHERE = re.compile(r"(?:https?://|www\.)\S+", re.I)
 #: line-closing punctuation of a sentence, in several scripts; closing quotes/brackets allowed after
-SENTENCE_END = re.compile(r"[.!?…。！？](?:[\"'”’»)\]]*)\s*$")
+#: full stops of the scripts news is written in: Latin, CJK, Devanagari/Bengali danda, Urdu, Arabic
+#: question mark, Myanmar, Ethiopic, Khmer, Armenian, Tibetan
+SENTENCE_END = re.compile(r"[.!?…。！？।॥۔؟။።។៕։།](?:[\"'”’»)\]]*)\s*$")
 
 STOPWORDS: dict[str, frozenset[str]] = {
     "en": frozenset("""a an the and or but if of to in on at by for with from as into about over after
@@ -150,6 +152,19 @@ def is_date_line(text: str, max_tokens: int = 14) -> bool:
         if low.isalpha() and low not in _DATE_WORDS and not timezone:
             return False
     return True
+
+
+_MONTH_NAME = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]{0,6}\.?"
+#: a date written out inside a longer line: 'Aug 14, 2025', '14 August 2025', '2025-08-14', '08/14/2025'
+_DATE_IN_LINE = re.compile(r"\b(?:" + _MONTH_NAME + r" \d{1,2}(?:st|nd|rd|th)?,? \d{4}"
+                           r"|\d{1,2}(?:st|nd|rd|th)? (?:of )?" + _MONTH_NAME + r",? \d{4}"
+                           r"|\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{4})\b", re.I)
+
+
+def find_date(text: str) -> str | None:
+    """ISO date of the first date written out in ``text`` (a meta line: 'Published on 14 Aug 2025 | 5 min read')."""
+    m = _DATE_IN_LINE.search(text)
+    return parse_date(m.group(0)) if m else None
 
 
 @lru_cache(maxsize=4096)

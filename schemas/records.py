@@ -21,6 +21,9 @@ ISO_639_1 = frozenset("""aa ab ae af ak am an ar as av ay az ba be bg bh bi bm b
     ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl
     ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn
     to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu""".split())
+#: what ``language`` holds when no language could be named (ISO 639-2's code for "undetermined"): the
+#: record is still written, its boilerplate still removed
+UNDETERMINED_LANGUAGE = "und"
 FLAG_KINDS = ("garbled", "foreign_language")
 
 
@@ -43,7 +46,7 @@ class DocumentSchema(pa.DataFrameModel):
     author: Series[str] = pa.Field(nullable=True, str_length={"min_value": 1})
     site: Series[str] = pa.Field(nullable=True, str_length={"min_value": 1})
     url: Series[str] = pa.Field(nullable=True, str_matches=r"^(https?://|www\.)\S+$")
-    language: Series[str] = pa.Field(isin=sorted(ISO_639_1))
+    language: Series[str] = pa.Field(isin=sorted(ISO_639_1 | {UNDETERMINED_LANGUAGE}))
     format: Series[str] = pa.Field(isin=["text", "markdown", "html"])
     # incremental datasets only (null in a snapshot): the run that wrote the record, when, and the
     # pipeline version (package + models) that cleaned it

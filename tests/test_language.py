@@ -19,3 +19,37 @@ def test_document_language_and_foreign_passage_flag():
 def test_same_input_same_answer():
     doc = Document("x", "x", "text", blocks=(Block("Ciao, come stai? Bene grazie, e tu?"),))
     assert len({detect_language(doc).language for _ in range(5)}) == 1
+
+
+MY = ["မြန်မာနိုင်ငံသည် အရှေ့တောင်အာရှတွင် တည်ရှိသော နိုင်ငံတစ်ခု ဖြစ်ပြီး ရန်ကုန်မြို့သည် နိုင်ငံ၏ အကြီးဆုံးမြို့ ဖြစ်သည်။",
+      "မိုးရာသီတွင် မိုးများစွာ ရွာသွန်းသဖြင့် လယ်သမားများသည် စပါးကို စိုက်ပျိုးကြပြီး ဈေးကွက်သို့ ရောင်းချကြသည်။",
+      "ကျောင်းသားများသည် စာသင်ကျောင်းသို့ နေ့စဉ် သွားကြပြီး ဆရာများသည် သင်ခန်းစာများကို သင်ကြားပေးကြသည်။",
+      "မြို့တော်ရှိ ဆေးရုံများတွင် ဆရာဝန်များနှင့် သူနာပြုများသည် လူနာများကို နေ့ရောညပါ ပြုစုစောင့်ရှောက်ကြသည်။"]
+
+
+def test_a_page_in_a_language_langdetect_cannot_name_is_written_with_its_code_and_cleaned(tmp_path):
+    """Burmese has no langdetect profile: its script names it, the record is written, the menu goes."""
+    import json
+    import subprocess
+    import sys
+
+    page = "\n".join(["Home", "News", "Sport", "Contact us", "", *[p + "\n" for p in MY], "Share on Facebook",
+                      "Copyright 2025 All rights reserved", ""])
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "raw" / "my.txt").write_text(page, encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "newsclean.cli", "clean", str(tmp_path / "raw"), "--out", str(tmp_path / "out")],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    [rec] = [json.loads(line) for line in (tmp_path / "out" / "documents.jsonl").read_text().splitlines()]
+    assert rec["language"] == "my"
+    assert all(p in rec["text"] for p in MY)
+    for furniture in ("Home", "Sport", "Share on Facebook", "Copyright"):
+        assert furniture not in rec["text"]
+    assert not (tmp_path / "out" / "rejects.jsonl").read_text().strip()
+
+
+def test_body_language_by_script_and_undetermined():
+    from newsclean.language import body_language
+
+    assert body_language(" ".join(MY)) == "my"
+    assert body_language("12345 67890 ---- %%%% 4444") == "und"

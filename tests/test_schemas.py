@@ -23,3 +23,10 @@ def test_broken_records_are_refused_with_the_failed_checks(raw_dir):
     assert "text_equals_body_slice" in reasons["ab" * 10]
     assert "language" in reasons["cd" * 10] and "iso_8601_date" in reasons["cd" * 10]
     assert "document.text" in reasons["ef" * 10]
+
+
+def test_an_undetermined_language_is_recorded_as_und_and_written(raw_dir):
+    good = _record(raw_dir)
+    valid, invalid = validate_records([dict(good, language="und"), dict(good, id="ab" * 10, language="xx")])
+    assert [r["language"] for r in valid] == ["und"]
+    assert [r["id"] for r, _ in invalid] == ["ab" * 10]

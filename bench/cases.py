@@ -1,0 +1,111 @@
+"""Benchmark cases of either shared layout, read in place (nothing is copied into the repository).
+
+* AEB (``../shared/bench/extraction/dev``, MIT): ``<id>.html``, ``<id>.txt``, ``<id>.json``
+  with ``body``, ``title``, ``url``.
+* WCXB (``../shared/bench/wcxb/dev``, CC-BY-4.0): ``<id>.html.gz``, ``<id>.txt``, ``<id>.md``,
+  ``<id>.json`` with ``body``, ``title``, ``author``, ``published``, ``domain``, ``with``, ``without``.
+
+A case's **styles** are the dumps it has: ``text`` (inscriptis full-page text), ``markdown``
+(html2text), ``html``, and ``crude`` — the text dump with every blank line taken out, the third
+dump style the held-out set has (a converter that writes one block per line with nothing between),
+made here from the text dump so that no model learns the blank lines' habits.
+
+The scorer is ``../shared/bench/score_extraction.py``, imported as a module so that per-case
+figures are at hand.
+"""
+from __future__ import annotations
+
+import gzip
+import importlib.util
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "bench"
+AEB_DEV = SHARED / "extraction" / "dev"
+WCXB_DEV = SHARED / "wcxb" / "dev"
+STYLES = ("text", "markdown", "crude", "html")
+SUFFIX = {"text": ".txt", "markdown": ".md", "crude": ".txt"}
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    folder: Path
+    truth: dict
+
+    @property
+    def domain(self) -> str:
+        if self.truth.get("domain"):
+            return self.truth["domain"]
+        host = urlsplit(self.truth.get("url") or "").hostname or self.id
+        return host[4:] if host.startswith("www.") else host
+
+    def html_path(self) -> Path | None:
+        for name in (f"{self.id}.html", f"{self.id}.html.gz"):
+            if (self.folder / name).exists():
+                return self.folder / name
+        return None
+
+    def has(self, style: str) -> bool:
+        if style == "html":
+            return self.html_path() is not None
+        return (self.folder / f"{self.id}{SUFFIX[style]}").exists()
+
+    def raw(self, style: str) -> tuple[bytes, str]:
+        """(bytes, file name) of the case in ``style``: what a scraper would have written."""
+        if style == "html":
+            path = self.html_path()
+            data = path.read_bytes()
+            return (gzip.decompress(data) if path.suffix == ".gz" else data), f"{self.id}.html"
+        data = (self.folder / f"{self.id}{SUFFIX[style]}").read_bytes()
+        if style == "crude":
+            data = crude_dump(data.decode("utf-8", "replace")).encode("utf-8")
+        return data, f"{self.id}{SUFFIX[style]}"
+
+    def html_text(self) -> str:
+        return self.raw("html")[0].decode("utf-8", "replace")
+
+
+def crude_dump(text: str) -> str:
+    """A text dump with no blank lines between blocks (lines kept, trailing spaces dropped)."""
+    return "\n".join(line.rstrip() for line in text.split("\n") if line.strip()) + "\n"
+
+
+def load_cases(folder: Path) -> list[Case]:
+    out = []
+    for p in sorted(folder.glob("*.json")):
+        if p.name == "manifest.json":
+            continue
+        truth = json.loads(p.read_text(encoding="utf-8"))
+        out.append(Case(truth.get("id") or p.stem, folder, truth))
+    return out
+
+
+@lru_cache(maxsize=1)
+def scorer():
+    """``../shared/bench/score_extraction.py`` as a module (score_case, tokens, shingles …)."""
+    spec = importlib.util.spec_from_file_location("score_extraction", SHARED / "score_extraction.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_PUNCT = re.compile(r"[\W_]+", re.U)
+
+
+def norm_meta(value: str | None) -> str:
+    """Case and punctuation folded, as the issue's metadata accuracy reads it."""
+    if not value:
+        return ""
+    value = unicodedata.normalize("NFKC", value).casefold()
+    return _PUNCT.sub(" ", value).strip()
+
+
+def same_date(pred: str | None, truth: str | None) -> bool:
+    return bool(pred and truth and pred[:10] == truth[:10])

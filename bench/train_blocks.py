@@ -1,0 +1,296 @@
+#!/usr/bin/env python3
+"""Train newsclean's block model (newsclean/block_model.py) on the shared dev pages, cross-validated by site.
+
+    python bench/train_blocks.py [--folds 5] [--write] [--cache bench/out/blocks.npz]
+
+Data: the WCXB dev pages (``../shared/bench/wcxb/dev``, 709 articles of 600+ sites, CC-BY-4.0) as text
+and Markdown dumps, and the AEB dev pages (``../shared/bench/extraction/dev``, 72 pages, MIT) as text
+dumps, read in place. Each page goes through newsclean's own ingest and metadata stages, so the
+blocks are exactly those the boilerplate stage sees. A block's label is article when at least half
+of its 4-token shingles are in the ground-truth body (a block of 1-3 tokens: when it is a line of the
+body, or, for 2-3 tokens, a run of the body's tokens).
+
+Cross-validation: GroupKFold by domain, so every page is scored by a model that saw no page of its
+site. Stage 1 is cross-fitted; stage 2 is trained on the out-of-fold stage-1 probabilities (cross
+stacking), and scored out of fold too. Printed: per source and dump style, the out-of-fold macro F1 of
+the kept blocks (the shared scorer's 4-token shingles, the same figure as bench/extraction.py but
+without the later stages), precision, recall, collapses (F1 < 0.2 on a page whose dump holds the
+article). The article threshold is chosen on those out-of-fold figures. With ``--write`` both stages
+are fitted on all pages and written to newsclean/models/block_model.npz (plain arrays, no pickle),
+after checking that newsclean's numpy scoring gives sklearn's probabilities.
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from cases import AEB_DEV, WCXB_DEV, load_cases, scorer  # noqa: E402
+
+from newsclean import block_model as bm  # noqa: E402
+from newsclean.boilerplate import MODEL_OVERRIDES  # noqa: E402
+
+SOURCES = {"aeb": (AEB_DEV, ("text",)), "wcxb": (WCXB_DEV, ("text", "markdown"))}
+PARAMS = dict(max_iter=160, learning_rate=0.1, max_leaf_nodes=32, max_depth=6, min_samples_leaf=40,
+              l2_regularization=1.0, early_stopping=False, random_state=0)
+
+
+def _norm_line(s: str) -> str:
+    return " ".join(scorer().tokens(s)).lower()
+
+
+def labels_of(texts: list[str], body: str) -> np.ndarray:
+    sc = scorer()
+    body_tokens = sc.tokens(body)
+    shingles = {tuple(body_tokens[i:i + 4]) for i in range(len(body_tokens) - 3)}
+    short = {n: {tuple(body_tokens[i:i + n]) for i in range(len(body_tokens) - n + 1)} for n in (2, 3)}
+    lines = {_norm_line(line) for line in body.split("\n") if line.strip()}
+    out = np.zeros(len(texts), dtype=np.int8)
+    for i, text in enumerate(texts):
+        toks = sc.tokens(text)
+        if len(toks) >= 4:
+            grams = [tuple(toks[j:j + 4]) for j in range(len(toks) - 3)]
+            out[i] = sum(g in shingles for g in grams) >= 0.5 * len(grams)
+        elif toks:
+            out[i] = _norm_line(text) in lines or (len(toks) >= 2 and tuple(toks) in short[len(toks)])
+    return out
+
+
+def page_rows(raw: bytes, name: str):
+    """(own features, block texts, removable-by-rule mask) of one page, as the boilerplate stage sees it."""
+    from newsclean.boilerplate import BoilerplateRules, model_inputs, page_lines
+    from newsclean.pipeline import ingest_document
+    from newsclean.signals import is_date_line
+
+    doc = ingest_document(raw, name)  # the layout stage scores the blocks before metadata takes any
+    rules = BoilerplateRules()
+    lines = page_lines(doc, rules)
+    own, thread, embedded = model_inputs(doc, lines, rules)
+    ruled = np.array([ln.pattern.rule if ln.pattern is not None else "comment_thread" if i >= thread
+                      else "embed_body" if i in embedded else "date_line" if is_date_line(ln.block.text) else ""
+                      for i, ln in enumerate(lines)], dtype=object)
+    return own, [ln.block.text for ln in lines], ruled
+
+
+def build(cache: Path | None):
+    if cache is not None and cache.exists():
+        data = np.load(cache, allow_pickle=True)
+        return {k: data[k] for k in data.files}
+    X, y, page, ruled, texts = [], [], [], [], []
+    meta = []  # per page: source, style, case id, domain, body
+    started = time.perf_counter()
+    for source, (folder, styles) in SOURCES.items():
+        for case in load_cases(folder):
+            for style in styles:
+                if not case.has(style):
+                    continue
+                raw, name = case.raw(style)
+                own, block_texts, rule_mask = page_rows(raw, name)
+                if not len(block_texts):
+                    continue
+                X.append(own)
+                y.append(labels_of(block_texts, case.truth["body"]))
+                page.append(np.full(len(block_texts), len(meta), dtype=np.int32))
+                ruled.append(rule_mask)
+                texts.extend(block_texts)
+                meta.append((source, style, case.id, case.domain, case.truth["body"]))
+    print(f"built {len(meta)} pages, {sum(len(a) for a in y)} blocks in {time.perf_counter() - started:.0f} s")
+    data = {"X": np.concatenate(X), "y": np.concatenate(y), "page": np.concatenate(page),
+            "ruled": np.concatenate(ruled), "texts": np.array(texts, dtype=object),
+            "meta": np.array(meta, dtype=object)}
+    if cache is not None:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        np.savez(cache, **data)
+    return data
+
+
+def weights(y_len: np.ndarray, page: np.ndarray) -> np.ndarray:
+    """Each page weighs the same; inside it a block weighs as many shingles as it has (the scorer's unit),
+    at least one."""
+    w = np.maximum(y_len - 2, 1.0)
+    totals = np.bincount(page, weights=w)
+    return w / totals[page] * 100.0
+
+
+#: a word enters the lexicon when blocks of at least this many sites hold it (no site's own words)
+LEXICON_MIN_SITES = 10
+LEXICON_C = 0.5
+
+
+def fit_lexicon(token_sets, y, w, domains, rows):
+    """The Lexicon (newsclean/block_model.py) fitted on blocks ``rows``: words of >= LEXICON_MIN_SITES sites."""
+    from scipy.sparse import csr_matrix
+    from sklearn.linear_model import LogisticRegression
+
+    sites: dict[str, set] = {}
+    for r in rows:
+        for t in token_sets[r]:
+            sites.setdefault(t, set()).add(domains[r])
+    vocab = sorted(t for t, d in sites.items() if len(d) >= LEXICON_MIN_SITES)
+    index = {t: i for i, t in enumerate(vocab)}
+    indptr, indices = [0], []
+    for r in rows:
+        indices.extend(index[t] for t in token_sets[r] if t in index)
+        indptr.append(len(indices))
+    M = csr_matrix((np.ones(len(indices)), indices, indptr), shape=(len(rows), len(vocab)))
+    lr = LogisticRegression(C=LEXICON_C, max_iter=300)
+    lr.fit(M, y[rows], sample_weight=w[rows])
+    return bm.Lexicon(vocab, lr.coef_[0], lr.intercept_[0]), vocab, lr
+
+
+def fit(X, y, w):
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    clf = HistGradientBoostingClassifier(**PARAMS)
+    clf.fit(X, y, sample_weight=w)
+    return clf
+
+
+def per_page(fn, X, page):
+    """Apply ``fn(rows)`` to each page's rows, in order, and concatenate."""
+    out = np.zeros(len(page))
+    bounds = np.flatnonzero(np.diff(page)) + 1
+    for lo, hi in zip(np.r_[0, bounds], np.r_[bounds, len(page)]):
+        out[lo:hi] = fn(X[lo:hi])
+    return out
+
+
+def stage2_matrix(X1, p1, page):
+    parts = []
+    bounds = np.flatnonzero(np.diff(page)) + 1
+    for lo, hi in zip(np.r_[0, bounds], np.r_[bounds, len(page)]):
+        parts.append(bm.stage2_features(X1[lo:hi], p1[lo:hi]))
+    return np.concatenate(parts)
+
+
+#: rules decide whatever the model says (lexical families, comment threads, embeds) but for these
+WEAK_RULES = MODEL_OVERRIDES
+
+
+def ruled_mask(ruled):
+    return np.array([bool(r) and r not in WEAK_RULES for r in ruled])
+
+
+def page_scores(data, p, threshold):
+    sc = scorer()
+    keep = (p >= threshold) & ~ruled_mask(data["ruled"])
+    rows = []
+    bounds = np.flatnonzero(np.diff(data["page"])) + 1
+    for k, (lo, hi) in enumerate(zip(np.r_[0, bounds], np.r_[bounds, len(data["page"])])):
+        source, style, cid, domain, body = data["meta"][k]
+        text = "\n".join(t for t, kept in zip(data["texts"][lo:hi], keep[lo:hi]) if kept)
+        s = sc.score_case(body, text)["shingle4"]
+        dump = sc.score_case(body, "\n".join(data["texts"][lo:hi]))["shingle4"]
+        rows.append((source, style, s["f1"], s["precision"], s["recall"], dump["recall"]))
+    return rows
+
+
+def report(rows, label):
+    groups = {}
+    for source, style, *vals in rows:
+        groups.setdefault((source, style), []).append(vals)
+    for (source, style), vals in sorted(groups.items()):
+        f1 = statistics.fmean(v[0] for v in vals)
+        pr = statistics.fmean(v[1] for v in vals)
+        rc = statistics.fmean(v[2] for v in vals)
+        coll = sum(1 for v in vals if v[0] < 0.2 and v[3] >= 0.5)
+        print(f"  {label:10s} {source:5s} {style:9s} pages {len(vals):4d}  F1 {f1:.3f}  P {pr:.3f}  R {rc:.3f}  "
+              f"collapses {coll}")
+
+
+def main() -> None:
+    from sklearn.model_selection import GroupKFold
+
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
+    ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--write", action="store_true", help="fit on all pages and write the shipped model")
+    ap.add_argument("--cache", type=Path, help="keep the built rows here between runs (bench/out/…)")
+    ap.add_argument("--quick", type=float, metavar="THRESHOLD",
+                    help="skip stage 2's cross-validation and the page scores; write with this threshold")
+    a = ap.parse_args()
+    data = build(a.cache)
+    X, y, page = data["X"], data["y"].astype(int), data["page"]
+    words = np.expm1(X[:, bm.OWN_FEATURES.index("log_words")])
+    w = weights(words, page)
+    domains = np.array([data["meta"][k][3] for k in page])
+    folds = list(GroupKFold(n_splits=a.folds).split(X, y, groups=domains))
+    texts = list(data["texts"])
+    token_sets = [bm.lexical_tokens(t) for t in texts]
+    lex = np.zeros((len(y), 2), dtype=np.float32)  # out of fold: each block scored by a lexicon of other sites
+    for tr, te in folds:
+        lexicon = fit_lexicon(token_sets, y, w, domains, tr)[0]
+        lex[te] = lexicon.features([texts[i] for i in te])
+    X1 = np.concatenate([bm.stage1_features(X[lo:hi], lex[lo:hi]) for lo, hi in _bounds(page)])
+    p1 = np.zeros(len(y))
+    for tr, te in folds:
+        p1[te] = fit(X1[tr], y[tr], w[tr]).predict_proba(X1[te])[:, 1]
+    X2 = stage2_matrix(X1, p1, page)
+    if a.quick is not None:
+        best = (None, a.quick, None)
+        a.write = True
+        folds = []
+    p2 = np.zeros(len(y))
+    for tr, te in folds:
+        p2[te] = fit(X2[tr], y[tr], w[tr]).predict_proba(X2[te])[:, 1]
+    if a.quick is None:
+        best = cross_validated(data, p1, p2, y, a)
+    if not a.write:
+        return
+    write(X1, p1, y, w, page, token_sets, domains, best[1])
+
+
+def cross_validated(data, p1, p2, y, a):
+    print(f"blocks: stage-1 accuracy {np.mean((p1 >= 0.5) == y):.3f}, stage-2 {np.mean((p2 >= 0.5) == y):.3f} "
+          f"(out of fold, {a.folds} folds grouped by domain)")
+    best = None
+    for threshold in (0.3, 0.4, 0.5, 0.6):
+        rows = page_scores(data, p2, threshold)
+        f1 = statistics.fmean(r[2] for r in rows)
+        print(f" threshold {threshold}: mean page F1 {f1:.4f}")
+        if best is None or f1 > best[0]:
+            best = (f1, threshold, rows)
+    if a.cache is not None:
+        np.save(a.cache.with_name("blocks_oof.npy"), p2)
+    print("out of fold, stage 1 at 0.5:")
+    report(page_scores(data, p1, 0.5), "stage1")
+    print(f"out of fold, stage 2 at {best[1]}:")
+    report(best[2], "stage2")
+    return best
+
+
+def write(X1, p1, y, w, page, token_sets, domains, threshold):
+    lexicon, vocab, lr = fit_lexicon(token_sets, y, w, domains, np.arange(len(y)))
+    clf1 = fit(X1, y, w)
+    X2_all = stage2_matrix(X1, p1, page)  # stage 2 learns from out-of-fold stage-1 probabilities
+    clf2 = fit(X2_all, y, w)
+    arrays = {**bm.forest_arrays(clf1._predictors, clf1._baseline_prediction.item(), "stage1"),
+              **bm.forest_arrays(clf2._predictors, clf2._baseline_prediction.item(), "stage2"),
+              "threshold": np.float64(threshold), "stage2_names": np.array(bm.STAGE2_FEATURES),
+              "lexicon_words": np.array(vocab), "lexicon_weights": lr.coef_[0].astype(np.float32),
+              "lexicon_intercept": np.float64(lr.intercept_[0])}
+    f1, f2 = bm._forest(arrays, "stage1"), bm._forest(arrays, "stage2")
+    sample = slice(0, min(len(y), 20000))
+    diff1 = np.abs(f1.proba(X1[sample]) - clf1.predict_proba(X1[sample])[:, 1]).max()
+    diff2 = np.abs(f2.proba(X2_all[sample]) - clf2.predict_proba(X2_all[sample])[:, 1]).max()
+    assert diff1 < 1e-6 and diff2 < 1e-6, (diff1, diff2)
+    np.savez_compressed(bm.MODEL_PATH, **arrays)
+    print(f"wrote {bm.MODEL_PATH} ({bm.MODEL_PATH.stat().st_size // 1024} KB; numpy vs sklearn max diff "
+          f"{max(diff1, diff2):.1e}); threshold {threshold}")
+
+
+def _bounds(page):
+    bounds = np.flatnonzero(np.diff(page)) + 1
+    return list(zip(np.r_[0, bounds], np.r_[bounds, len(page)]))
+
+
+if __name__ == "__main__":
+    main()

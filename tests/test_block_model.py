@@ -1,0 +1,89 @@
+"""The learned block model: shipped arrays, scored in numpy, deciding real-shaped pages in every dump style."""
+import numpy as np
+
+from newsclean import block_model as bm
+from newsclean.pipeline import clean_document
+
+ARTICLE = [
+    "The city council voted on Tuesday to expand the late-night bus network, adding four routes that will run "
+    "until three in the morning from the start of next month.",
+    "Council members said the change followed a year of complaints from shift workers who had no way home after "
+    "the last trains, and from restaurant owners who struggled to keep staff.",
+    "The new routes will cost about two million a year, which the council plans to cover from parking revenue "
+    "rather than fares, according to the budget papers released with the vote.",
+    "Opponents argued that the money would be better spent on the daytime network, where buses are often late, "
+    "but the motion passed by nine votes to four after a short debate.",
+    "A review of the routes is planned after six months, when the council will look at how many people use them "
+    "and whether any should be extended to the suburbs.",
+]
+MENU = ["Home", "News", "Local", "Business", "Sport", "Weather", "Opinion", "Subscribe"]
+RELATED = ["More from Local", "Road closures planned for the weekend marathon", "New library branch opens downtown",
+           "School board delays vote on start times", "Police appeal for witnesses after crash"]
+FOOTER = ["About us", "Contact", "Privacy policy", "Terms of use", "© 2025 The Daily Example. All rights reserved."]
+
+
+def text_dump(blank_lines: bool = True) -> str:
+    sep = "\n\n" if blank_lines else "\n"
+    return sep.join(MENU + ["Council expands late-night buses"] + ARTICLE + RELATED + FOOTER) + "\n"
+
+
+def markdown_dump() -> str:
+    menu = [f"* [{m}](https://example.org/{m.lower()})" for m in MENU]
+    related = [f"* [{r}](https://example.org/story/{i})" for i, r in enumerate(RELATED)]
+    image = "![Buses parked at the depot](https://example.org/img/depot.jpg)"
+    parts = menu + ["# Council expands late-night buses", image] + ARTICLE + ["## More from Local"] + related + \
+        [f"[{f}](https://example.org/f{i})" for i, f in enumerate(FOOTER)]
+    return "\n\n".join(parts) + "\n"
+
+
+def test_the_shipped_model_loads_and_matches_its_feature_list():
+    model = bm.load_model()
+    assert model is not None, "newsclean/models/block_model.npz is missing: run bench/train_blocks.py --write"
+    assert model.stage1.feature.max() < len(bm.STAGE1_FEATURES)
+    assert model.stage2.feature.max() < len(bm.STAGE2_FEATURES)
+    assert 0.0 < model.threshold < 1.0 and len(model.lexicon.weights) > 100
+
+
+def test_forest_walks_each_tree_to_its_leaf():
+    # one tree: x0 <= 1 -> (x1 <= 0 -> leaf 0.5 | leaf -1.0) | leaf 2.0; baseline 0.25
+    feature = np.array([[0, 1, 0, 0, 0]])
+    threshold = np.array([[1.0, 0.0, np.inf, np.inf, np.inf]])
+    left = np.array([[1, 3, 2, 3, 4]])
+    right = np.array([[2, 4, 2, 3, 4]])
+    value = np.array([[0, 0, 2.0, 0.5, -1.0]])
+    forest = bm.Forest(feature, threshold, left, right, value, 0.25, depth=2)
+    X = np.array([[0.0, -1.0], [0.0, 3.0], [5.0, 0.0]])
+    assert np.allclose(forest.raw(X), [0.75, -0.75, 2.25])
+
+
+def _kept(raw: str, name: str):
+    doc = clean_document(raw.encode("utf-8"), name)
+    return doc, doc.body
+
+
+def test_text_dump_keeps_the_article_and_drops_menu_related_list_and_footer():
+    doc, body = _kept(text_dump(), "page.txt")
+    for paragraph in ARTICLE:
+        assert paragraph in body
+    for furniture in MENU + RELATED + FOOTER:
+        assert furniture not in body.split("\n")
+    model_removals = [r for r in doc.removed if r.rule == "block_model"]
+    assert model_removals, "the model decided none of the furniture"
+    for r in model_removals:
+        assert "article probability" in r.reason and "(block model)" in r.reason
+        assert ("before the article" in r.reason) or ("after the article" in r.reason) or ("inside" in r.reason)
+
+
+def test_a_dump_without_blank_lines_gives_the_same_article():
+    assert _kept(text_dump(blank_lines=False), "crude.txt")[1] == _kept(text_dump(), "page.txt")[1]
+
+
+def test_markdown_dump_leaves_no_link_or_image_syntax_and_keeps_the_article():
+    doc, body = _kept(markdown_dump(), "page.md")
+    assert doc.format == "markdown"
+    for paragraph in ARTICLE:
+        assert paragraph in body
+    assert "](" not in body and "http" not in body and "![" not in body
+    for furniture in MENU + RELATED:
+        assert furniture not in body.split("\n")
+    assert any(r.text == "Buses parked at the depot" for r in doc.removed)
