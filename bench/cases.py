@@ -109,3 +109,63 @@ def norm_meta(value: str | None) -> str:
 
 def same_date(pred: str | None, truth: str | None) -> bool:
     return bool(pred and truth and pred[:10] == truth[:10])
+
+
+def fold_of(domain: str, folds: int = 5) -> int:
+    """The cross-validation fold of a site: the same for every training script and benchmark, so a
+    page is always scored by models (block, title) that saw no page of its site."""
+    import zlib
+
+    return zlib.crc32(domain.encode("utf-8")) % folds
+
+
+def domain_folds(domains, folds: int = 5):
+    """[(train rows, test rows), ...] of rows whose site is ``domains[row]``."""
+    import numpy as np
+
+    f = np.array([fold_of(d, folds) for d in domains])
+    return [(np.flatnonzero(f != k), np.flatnonzero(f == k)) for k in range(folds)]
+
+
+class FoldModels:
+    """The models of each cross-validation fold (bench/train_blocks.py and bench/train_metadata.py
+    --fold-models DIR), swapped into the pipeline for a page of a given site: the page is cleaned by
+    models that never saw its site, so a benchmark over all pages is an out-of-fold figure."""
+
+    def __init__(self, folder: Path, folds: int = 5):
+        from newsclean import block_model, metadata
+
+        # the loaders themselves (read before any use_for routes the pipeline's lookups elsewhere)
+        self._load = (block_model.load_model.__wrapped__, metadata.__dict__.get("_unrouted_title", metadata.load_title_model).__wrapped__,
+                      metadata.__dict__.get("_unrouted_author", metadata.load_author_model).__wrapped__)
+        metadata._unrouted_title = metadata.__dict__.get("_unrouted_title", metadata.load_title_model)
+        metadata._unrouted_author = metadata.__dict__.get("_unrouted_author", metadata.load_author_model)
+        self.folder = folder
+        self.folds = folds
+        self._blocks: dict[int, object] = {}
+        self._titles: dict[int, object] = {}
+        self._authors: dict[int, object] = {}
+
+    def block(self, k: int):
+        if k not in self._blocks:
+            self._blocks[k] = self._load[0](self.folder / f"blocks-{k}.npz")
+        return self._blocks[k]
+
+    def title(self, k: int):
+        if k not in self._titles:
+            self._titles[k] = self._load[1](self.folder / f"title-{k}.npz")
+        return self._titles[k]
+
+    def author(self, k: int):
+        if k not in self._authors:
+            self._authors[k] = self._load[2](self.folder / f"author-{k}.npz")
+        return self._authors[k]
+
+    def use_for(self, domain: str) -> None:
+        """Route the pipeline's model lookups to the fold of ``domain``."""
+        from newsclean import boilerplate, metadata
+
+        k = fold_of(domain, self.folds)
+        boilerplate.load_model = metadata.load_model = lambda: self.block(k)
+        metadata.load_title_model = lambda: self.title(k)
+        metadata.load_author_model = lambda: self.author(k)

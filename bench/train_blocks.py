@@ -10,7 +10,7 @@ blocks are exactly those the boilerplate stage sees. A block's label is article 
 of its 4-token shingles are in the ground-truth body (a block of 1-3 tokens: when it is a line of the
 body, or, for 2-3 tokens, a run of the body's tokens).
 
-Cross-validation: GroupKFold by domain, so every page is scored by a model that saw no page of its
+Cross-validation: folds by domain (bench/cases.py fold_of, shared with bench/train_metadata.py), so every page is scored by a model that saw no page of its
 site. Stage 1 is cross-fitted; stage 2 is trained on the out-of-fold stage-1 probabilities (cross
 stacking), and scored out of fold too. Printed: per source and dump style, the out-of-fold macro F1 of
 the kept blocks (the shared scorer's 4-token shingles, the same figure as bench/extraction.py but
@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from cases import AEB_DEV, WCXB_DEV, load_cases, scorer  # noqa: E402
+from cases import AEB_DEV, WCXB_DEV, domain_folds, load_cases, scorer  # noqa: E402
 
 from newsclean import block_model as bm  # noqa: E402
 from newsclean.boilerplate import MODEL_OVERRIDES  # noqa: E402
@@ -207,13 +207,13 @@ def report(rows, label):
 
 
 def main() -> None:
-    from sklearn.model_selection import GroupKFold
-
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--write", action="store_true", help="fit on all pages and write the shipped model")
     ap.add_argument("--cache", type=Path, help="keep the built rows here between runs (bench/out/…)")
+    ap.add_argument("--fold-models", type=Path, metavar="DIR",
+                    help="write each fold's models here (bench/extraction.py --fold-models scores the pipeline out of fold)")
     ap.add_argument("--quick", type=float, metavar="THRESHOLD",
                     help="skip stage 2's cross-validation and the page scores; write with this threshold")
     a = ap.parse_args()
@@ -222,27 +222,39 @@ def main() -> None:
     words = np.expm1(X[:, bm.OWN_FEATURES.index("log_words")])
     w = weights(words, page)
     domains = np.array([data["meta"][k][3] for k in page])
-    folds = list(GroupKFold(n_splits=a.folds).split(X, y, groups=domains))
+    folds = domain_folds(domains, a.folds)
     texts = list(data["texts"])
     token_sets = [bm.lexical_tokens(t) for t in texts]
     lex = np.zeros((len(y), 2), dtype=np.float32)  # out of fold: each block scored by a lexicon of other sites
+    fold_parts = []
     for tr, te in folds:
-        lexicon = fit_lexicon(token_sets, y, w, domains, tr)[0]
+        lexicon, vocab, lr = fit_lexicon(token_sets, y, w, domains, tr)
         lex[te] = lexicon.features([texts[i] for i in te])
+        fold_parts.append(_lexicon_arrays(vocab, lr))
     X1 = np.concatenate([bm.stage1_features(X[lo:hi], lex[lo:hi]) for lo, hi in _bounds(page)])
     p1 = np.zeros(len(y))
-    for tr, te in folds:
-        p1[te] = fit(X1[tr], y[tr], w[tr]).predict_proba(X1[te])[:, 1]
+    for k, (tr, te) in enumerate(folds):
+        clf = fit(X1[tr], y[tr], w[tr])
+        p1[te] = clf.predict_proba(X1[te])[:, 1]
+        fold_parts[k].update(bm.forest_arrays(clf._predictors, clf._baseline_prediction.item(), "stage1"))
     X2 = stage2_matrix(X1, p1, page)
     if a.quick is not None:
         best = (None, a.quick, None)
         a.write = True
         folds = []
     p2 = np.zeros(len(y))
-    for tr, te in folds:
-        p2[te] = fit(X2[tr], y[tr], w[tr]).predict_proba(X2[te])[:, 1]
+    for k, (tr, te) in enumerate(folds):
+        clf = fit(X2[tr], y[tr], w[tr])
+        p2[te] = clf.predict_proba(X2[te])[:, 1]
+        fold_parts[k].update(bm.forest_arrays(clf._predictors, clf._baseline_prediction.item(), "stage2"))
     if a.quick is None:
         best = cross_validated(data, p1, p2, y, a)
+    if a.fold_models is not None:  # for bench/extraction.py --fold-models: the whole pipeline out of fold
+        a.fold_models.mkdir(parents=True, exist_ok=True)
+        for k, arrays in enumerate(fold_parts):
+            np.savez_compressed(a.fold_models / f"blocks-{k}.npz", **arrays, threshold=np.float64(best[1]),
+                                stage2_names=np.array(bm.STAGE2_FEATURES))
+        print(f"wrote {len(fold_parts)} fold models to {a.fold_models} (threshold {best[1]})")
     if not a.write:
         return
     write(X1, p1, y, w, page, token_sets, domains, best[1])
@@ -275,8 +287,7 @@ def write(X1, p1, y, w, page, token_sets, domains, threshold):
     arrays = {**bm.forest_arrays(clf1._predictors, clf1._baseline_prediction.item(), "stage1"),
               **bm.forest_arrays(clf2._predictors, clf2._baseline_prediction.item(), "stage2"),
               "threshold": np.float64(threshold), "stage2_names": np.array(bm.STAGE2_FEATURES),
-              "lexicon_words": np.array(vocab), "lexicon_weights": lr.coef_[0].astype(np.float32),
-              "lexicon_intercept": np.float64(lr.intercept_[0])}
+              **_lexicon_arrays(vocab, lr)}
     f1, f2 = bm._forest(arrays, "stage1"), bm._forest(arrays, "stage2")
     sample = slice(0, min(len(y), 20000))
     diff1 = np.abs(f1.proba(X1[sample]) - clf1.predict_proba(X1[sample])[:, 1]).max()
@@ -285,6 +296,11 @@ def write(X1, p1, y, w, page, token_sets, domains, threshold):
     np.savez_compressed(bm.MODEL_PATH, **arrays)
     print(f"wrote {bm.MODEL_PATH} ({bm.MODEL_PATH.stat().st_size // 1024} KB; numpy vs sklearn max diff "
           f"{max(diff1, diff2):.1e}); threshold {threshold}")
+
+
+def _lexicon_arrays(vocab, lr) -> dict:
+    return {"lexicon_words": np.array(vocab), "lexicon_weights": lr.coef_[0].astype(np.float32),
+            "lexicon_intercept": np.float64(lr.intercept_[0])}
 
 
 def _bounds(page):

@@ -19,9 +19,9 @@ import numpy as np
 
 from .block_model import load_model
 from .patterns import RULES_BY_NAME, first_matching_rule
-from .record import HEADING, LIST_ITEM, Block, Document, Removal
+from .record import HEADING, LIST_ITEM, Block, Document, Metadata, Removal
 from .signals import (MONTHS, URL_ANYWHERE, WEEKDAYS, ends_sentence, is_date_line,
-                      find_date, is_prose, is_url_line, parse_date, title_case_share, word_count)
+                      find_date, is_prose, is_url_line, parse_date, title_case_share, word_count, words)
 
 _BYLINE = re.compile(r"^\s*(?:by|written by|words by|reporting by|story by|posted by|published by|publicado por|publié par|veröffentlicht von|von|par|por|di|door|"
                      r"author|authors|reporter)\s*:?\s+(?P<names>.+?)\s*$", re.I)
@@ -63,11 +63,18 @@ class MetadataRules:
     byline_anywhere_max_words: int = 6
     #: the article starts at the first block the block model calls article with this many words (or prose)
     article_start_min_words: int = 15
-    #: title candidates run up to this many blocks past the article's start
-    title_after_start: int = 2
+    #: title candidates run from this many blocks before the article's start (a table of contents or an
+    #: author box often stands between the headline and the first paragraph) to this many after it
+    title_head_blocks: int = 40
+    title_after_start: int = 3
     #: a date is read off short lines up to this many blocks past the article's start
     date_after_start: int = 3
     date_line_max_words: int = 20
+    #: author candidates run from this many blocks before the article's start to this many after it
+    author_head_blocks: int = 30
+    author_after_start: int = 3
+    #: pick the author with the author model (newsclean/models/author_model.npz) when it is shipped
+    use_author_model: bool = True
     #: pick the title with the title model (newsclean/models/title_model.npz) when it is shipped
     use_title_model: bool = True
 
@@ -211,7 +218,8 @@ def _model_title(doc: Document, blocks: list[Block], head_start: int, head_end: 
 TITLE_FEATURES = ("offset", "log_words", "log_chars", "title_case", "ends_sentence", "ends_question", "ends_colon",
                   "heading", "list_item", "family", "log_repeats", "log_contained_in", "article_p", "next_article_p",
                   "headings_before", "first_heading", "digit_share", "upper_share", "link_share", "image",
-                  "rel_position", "first_block", "separator", "candidates", "closest_heading")
+                  "rel_position", "first_block", "separator", "candidates", "closest_heading", "body_overlap",
+                  "length_rank", "meta_follows")
 TITLE_MODEL_PATH = Path(__file__).parent / "models" / "title_model.npz"
 
 
@@ -229,7 +237,8 @@ def article_start(doc: Document, blocks: list[Block], rules: MetadataRules) -> i
 
 def _title_window(blocks: list[Block], head_start: int, head_end: int, taken: dict, rules: MetadataRules) -> list[int]:
     stop = min(len(blocks), head_end + rules.title_after_start)
-    return [i for i in range(head_start, stop) if i not in taken and blocks[i].kind != LIST_ITEM
+    start = max(0, head_end - rules.title_head_blocks)
+    return [i for i in range(start, stop) if i not in taken and blocks[i].kind != LIST_ITEM
             and 1 <= word_count(blocks[i].text) <= rules.title_max_words and not is_url_line(blocks[i].text)
             and not is_date_line(blocks[i].text)]
 
@@ -241,6 +250,9 @@ def title_features(blocks: list[Block], article_p: tuple[float, ...], candidates
     X = np.zeros((len(candidates), len(TITLE_FEATURES)), dtype=np.float32)
     headings = [i for i in candidates if blocks[i].kind == HEADING]
     n = len(blocks)
+    # a headline's words come back in the article's first paragraphs
+    opening = set(w.lower() for b in blocks[head_end:head_end + 4] for w in words(b.text) if len(w) >= 4)
+    lengths = sorted((word_count(blocks[i].text) for i in candidates), reverse=True)
     for r, i in enumerate(candidates):
         b = blocks[i]
         text = b.text.rstrip()
@@ -257,8 +269,17 @@ def title_features(blocks: list[Block], article_p: tuple[float, ...], candidates
                 sum(1 for c in text if c.isdigit()) / max(len(text), 1), sum(1 for c in text if c.isupper()) / letters,
                 b.link_chars / max(len(text), 1), b.images > 0, i / max(n - 1, 1), i == 0,
                 any(sep in text for sep in (" | ", " - ", " – ", " — ")), len(candidates),
-                min((abs(h - i) for h in headings if h != i), default=99))
+                min((abs(h - i) for h in headings if h != i), default=99),
+                _overlap(text, opening), lengths.index(words_n) / max(len(lengths) - 1, 1),
+                any(is_date_line(blocks[j].text) or parse_byline(blocks[j].text) is not None
+                    or (word_count(blocks[j].text) <= 20 and find_date(blocks[j].text) is not None)
+                    for j in range(i + 1, min(n, i + 4))))
     return X
+
+
+def _overlap(text: str, vocabulary: set[str]) -> float:
+    ws = [w.lower() for w in words(text) if len(w) >= 4]
+    return sum(1 for w in ws if w in vocabulary) / len(ws) if ws else 0.0
 
 
 @lru_cache(maxsize=2)
@@ -272,6 +293,130 @@ def load_title_model(path: Path = TITLE_MODEL_PATH):
         if tuple(str(s) for s in arrays["names"]) != TITLE_FEATURES:
             raise ValueError(f"{path.name} was trained on other features; run bench/train_metadata.py --write")
         return _forest(arrays, "title"), float(arrays["min_probability"])
+
+
+#: the author model's features of a candidate name (see author_features)
+AUTHOR_FEATURES = ("kind_byline", "kind_segment", "kind_name_line", "kind_by_inside", "kind_name_first", "offset", "log_name_words", "log_line_words",
+                   "log_name_repeats", "date_near", "line_has_date", "article_p", "heading", "list_item", "link_share",
+                   "title_case", "upper_share", "rel_position", "after_title", "candidates", "name_chars")
+AUTHOR_MODEL_PATH = Path(__file__).parent / "models" / "author_model.npz"
+#: separators between a meta line's fields ('by Jane Roe ● December 23, 2025 ● 6 min read')
+_FIELD_SEPARATOR = re.compile(r"\s[|•●·—–-]\s|\s?[|•●·]\s?")
+_HAS_DIGIT = re.compile(r"\d")
+
+
+#: text dumps glue a byline to its neighbours ('ByNina Pineda', 'By Korin MillerPublished: Jan 29, 2025')
+_GLUED_BY = re.compile(r"\b(By|by)(?=[A-Z][a-z])")
+_GLUED_FIELD = re.compile(r"(?<=[a-z])(?=(?:Published|Updated|Posted|Last|In|On|Follow|Read)\b)")
+_BY_WORD = re.compile(r"(?:^|(?<=[\s(|•●·]))(?:[Bb]y|BY)\s*:?\s+")
+_NAME_TOKEN = re.compile(r"^[A-ZÀ-ÖØ-Þ][\w.'’-]*,?$")
+_NAME_JOINERS = frozenset({"and", "&", "de", "da", "van", "von", "der", "del", "la", "le", "bin", "al", "el"})
+_NOT_NAME = frozenset(w.lower() for w in MONTHS + WEEKDAYS) | {"published", "updated", "posted", "last", "in", "on",
+                                                               "read", "follow", "the", "staff", "team"}
+
+
+def _name_run(tokens: list[str], max_tokens: int = 6) -> str | None:
+    """The person's name at the start of ``tokens``: capitalised words (and joiners) up to the first
+    other word, 1-6 words, not ending on a joiner."""
+    out: list[str] = []
+    for tok in tokens[:max_tokens + 2]:
+        bare = tok.rstrip(",")
+        if bare.lower() in _NOT_NAME and bare.lower() not in ("staff", "team") or not (
+                _NAME_TOKEN.match(tok) or tok.lower() in _NAME_JOINERS):
+            break
+        out.append(bare)
+        if tok.endswith(",") and len(out) >= 2:  # 'Jane Roe, Senior Analyst': a role follows the comma
+            break
+    while out and out[-1].lower() in _NAME_JOINERS:
+        out.pop()
+    if not out or len(out) > max_tokens or any(c.isdigit() for w in out for c in w):
+        return None
+    return " ".join(out)
+
+
+def author_candidates(blocks: list[Block], head_start: int, head_end: int, taken: dict,
+                      rules: MetadataRules) -> list[tuple[int, str, int]]:
+    """(block index, name, kind) of the names around the article's start: kind 0 a 'By …' byline,
+    1 a byline as the first field of a meta line, 2 a line that is only a name ('Jane Roe'), 3 a name
+    after 'by' inside a meta line ('October 11, 2023 by Jane Roe'), 4 a name opening a meta line
+    ('Jane Roe December 2, 2025')."""
+    out = []
+    stop = min(len(blocks), head_end + rules.author_after_start)
+    for i in range(max(0, head_end - rules.author_head_blocks), stop):
+        text = blocks[i].text.strip()
+        if not text or word_count(text) > rules.byline_max_words * 2:
+            continue
+        unglued = _GLUED_FIELD.sub(" ", _GLUED_BY.sub(r"\1 ", text))
+        parsed = parse_byline(unglued, rules.byline_max_words)
+        if parsed:
+            out.append((i, parsed[0], 0))
+            continue
+        first = _FIELD_SEPARATOR.split(unglued, maxsplit=1)[0].strip()
+        if first != unglued and (parsed := parse_byline(first, rules.byline_max_words)):
+            out.append((i, parsed[0], 1))
+            continue
+        if 1 <= word_count(first) <= 5 and len(first) <= 40 and _NAME.match(first) and not _HAS_DIGIT.search(first) \
+                and not _CALENDAR_WORD.search(first) and first_matching_rule(first, word_count(first)) is None:
+            out.append((i, first, 2))
+            continue
+        if word_count(text) > rules.byline_max_words + 8:
+            continue
+        by = _BY_WORD.search(unglued)
+        if by and (name := _name_run(unglued[by.end():].split())):
+            out.append((i, name, 3))
+            continue
+        tokens = unglued.split()
+        name = _name_run(tokens, 4)
+        if name and 2 <= len(name.split()) < len(tokens) and first_matching_rule(name, word_count(name)) is None:
+            out.append((i, name, 4))
+    return out
+
+
+def author_features(blocks: list[Block], article_p: tuple[float, ...], cands: list[tuple[int, str, int]],
+                    head_end: int, title_index: int | None) -> np.ndarray:
+    X = np.zeros((len(cands), len(AUTHOR_FEATURES)), dtype=np.float32)
+    n = len(blocks)
+    for r, (i, name, kind) in enumerate(cands):
+        text = blocks[i].text
+        repeats = max(0, sum(1 for b in blocks if name in b.text) - 1)
+        near = any(0 <= j < n and j != i and (is_date_line(blocks[j].text) or
+                                              (word_count(blocks[j].text) <= 20 and find_date(blocks[j].text)))
+                   for j in (i - 2, i - 1, i + 1, i + 2))
+        letters = sum(1 for c in text if c.isalpha()) or 1
+        X[r] = (kind == 0, kind == 1, kind == 2, kind == 3, kind == 4, i - head_end, math.log1p(word_count(name)), math.log1p(word_count(text)),
+                math.log1p(repeats), near, find_date(text) is not None, article_p[i] if article_p else -1.0,
+                blocks[i].kind == HEADING, blocks[i].kind == LIST_ITEM, blocks[i].link_chars / max(len(text), 1),
+                title_case_share(text), sum(1 for c in text if c.isupper()) / letters, i / max(n - 1, 1),
+                (i - title_index) if title_index is not None else -99, len(cands), len(name))
+    return X
+
+
+@lru_cache(maxsize=2)
+def load_author_model(path: Path = AUTHOR_MODEL_PATH):
+    """(forest, least probability to take a candidate) or None when no model is shipped."""
+    if not path.exists():
+        return None
+    from .block_model import _forest
+
+    with np.load(path, allow_pickle=False) as arrays:
+        if tuple(str(s) for s in arrays["names"]) != AUTHOR_FEATURES:
+            raise ValueError(f"{path.name} was trained on other features; run bench/train_metadata.py --write")
+        return _forest(arrays, "author"), float(arrays["min_probability"])
+
+
+def _model_author(doc: Document, blocks: list[Block], head_start: int, head_end: int, taken: dict,
+                  title_index: int | None, rules: MetadataRules) -> tuple[int, str, int, float] | None:
+    model = load_author_model() if rules.use_author_model and doc.format != "html" else None
+    if model is None:
+        return None
+    forest, min_probability = model
+    cands = [c for c in author_candidates(blocks, head_start, head_end, taken, rules) if c[0] != title_index]
+    if not cands:
+        return None
+    probs = forest.proba(author_features(blocks, doc.article_p, cands, head_end, title_index))
+    best = int(np.argmax(probs))
+    i, name, kind = cands[best]
+    return (i, name, kind, float(probs[best])) if probs[best] >= min_probability else None
 
 
 def read_head(doc: Document, rules: MetadataRules = MetadataRules()):
@@ -346,10 +491,10 @@ def _date_near_start(blocks: list[Block], head_start: int, head_end: int, taken:
     return min(found, key=lambda f: f[0])[1] if found else None
 
 
-def extract_metadata(doc: Document, rules: MetadataRules = MetadataRules()) -> Document:
-    """Fill ``doc.metadata`` from the page's head and tail and remove the lines it came from."""
-    blocks = list(doc.blocks)
-    meta, taken, head_start, head_end = read_head(doc, rules)
+def take_title(doc: Document, blocks: list[Block], meta: Metadata, taken: dict, head_start: int, head_end: int,
+               rules: MetadataRules) -> Metadata:
+    """The headline: the line repeating a title the HTML gave, else the title model's pick, else the
+    headline-like line nearest before the article; its line joins ``taken``."""
     candidates = [b for j, b in enumerate(blocks[head_start:head_end], head_start) if j not in taken]
     if meta.title:
         for i in range(head_start, min(head_end + 1, len(blocks))):
@@ -368,6 +513,26 @@ def extract_metadata(doc: Document, rules: MetadataRules = MetadataRules()) -> D
             meta = replace(meta, title=blocks[i].text)
             taken[i] = Removal("title", blocks[i].text,
                                "headline-like line nearest before the first paragraph, moved to 'title'", "title")
+
+    return meta
+
+
+def extract_metadata(doc: Document, rules: MetadataRules = MetadataRules()) -> Document:
+    """Fill ``doc.metadata`` from the page's head and tail and remove the lines it came from."""
+    blocks = list(doc.blocks)
+    meta, taken, head_start, head_end = read_head(doc, rules)
+    meta = take_title(doc, blocks, meta, taken, head_start, head_end, rules)
+    title_index = next((i for i, r in taken.items() if r.category == "title"), None)
+    if not (doc.format == "html" and meta.author):
+        picked = _model_author(doc, blocks, head_start, head_end, taken, title_index, rules)
+        if picked is not None:
+            i, name, kind, prob = picked
+            meta = replace(meta, author=name)
+            if i not in taken and kind in (0, 2):  # a meta line's other fields (date, reading time) are the layout's call
+                shape = "'By …' line" if kind == 0 else "line that is only a name"
+                taken[i] = Removal("byline", blocks[i].text, f"{shape} {i - head_end:+d} from the article's first "
+                                                             f"paragraph, author probability {prob:.2f} (author model)",
+                                   "author_model")
 
     if not meta.site:
         meta = replace(meta, site=site_from_text(blocks))
