@@ -89,7 +89,7 @@ def own_features(shapes: list[BlockShape], main_run: tuple[int, int], thread: in
     start, end = main_run
     total_prose = sum(s.words for s in shapes if s.prose) or 1
     prose_before = 0
-    short_run = _short_runs([not s.prose for s in shapes])
+    short_run = run_lengths([not s.prose for s in shapes])
     log_blocks = math.log1p(n)
     for i, s in enumerate(shapes):
         row = X[i]
@@ -145,7 +145,7 @@ def own_features(shapes: list[BlockShape], main_run: tuple[int, int], thread: in
     return X
 
 
-def _short_runs(flags: list[bool]) -> list[int]:
+def run_lengths(flags: list[bool]) -> list[int]:
     """For each position, the length of the run of True it stands in (0 when False)."""
     out = [0] * len(flags)
     i = 0
@@ -230,8 +230,11 @@ def stage2_features(x1: np.ndarray, p1: np.ndarray) -> np.ndarray:
     p1 = p1.astype(np.float32)
     cols = [x1] + [_shifted(p1, o, -1.0)[:, None] for o in CONTEXT_OFFSETS]
     n = len(p1)
-    prev_mean = np.array([p1[max(0, i - 10):i].mean() if i else -1.0 for i in range(n)], dtype=np.float32)
-    next_mean = np.array([p1[i + 1:i + 11].mean() if i + 1 < n else -1.0 for i in range(n)], dtype=np.float32)
+    c = np.concatenate([[0.0], np.cumsum(p1, dtype=np.float64)])
+    idx = np.arange(n)
+    lo, hi = np.maximum(idx - 10, 0), np.minimum(idx + 11, n)
+    prev_mean = np.where(idx > 0, (c[idx] - c[lo]) / np.maximum(idx - lo, 1), -1.0).astype(np.float32)
+    next_mean = np.where(idx + 1 < n, (c[hi] - c[np.minimum(idx + 1, n)]) / np.maximum(hi - idx - 1, 1), -1.0).astype(np.float32)
     max_before = np.concatenate([[0.0], np.maximum.accumulate(p1)[:-1]]) if n else p1
     max_after = np.concatenate([np.maximum.accumulate(p1[::-1])[::-1][1:], [0.0]]) if n else p1
     article = (p1 >= 0.5).astype(np.float32)
@@ -269,27 +272,48 @@ class Forest:
     (trees, nodes); a leaf points to itself, so every tree is walked ``depth`` steps."""
 
     def __init__(self, feature, threshold, left, right, value, baseline: float, depth: int):
-        self.feature = feature.astype(np.int32)
-        self.threshold = threshold.astype(np.float64)
-        self.left = left.astype(np.int32)
-        self.right = right.astype(np.int32)
-        self.value = value.astype(np.float64)
+        trees, nodes = feature.shape
+        # renumber every tree breadth-first so that a node's right child is its left child + 1, and
+        # flatten: each step of the walk is then three 1-D gathers and an addition
+        size = 2 * nodes + 1
+        feat = np.zeros((trees, size), np.int64)
+        thr = np.full((trees, size), np.inf)
+        first = np.tile(np.arange(size, dtype=np.int64), (trees, 1))
+        val = np.zeros((trees, size))
+        for t in range(trees):
+            order, new_id, k = [0], {0: 0}, 1
+            while order:
+                old_node = order.pop(0)
+                me = new_id[old_node]
+                l_old, r_old = int(left[t, old_node]), int(right[t, old_node])
+                if l_old == old_node:  # a leaf: it points to itself ('first' child is itself, and +0)
+                    val[t, me] = value[t, old_node]
+                    continue
+                new_id[l_old], new_id[r_old] = k, k + 1
+                feat[t, me], thr[t, me], first[t, me] = feature[t, old_node], threshold[t, old_node], k
+                order += [l_old, r_old]
+                k += 2
+        offset = (np.arange(trees, dtype=np.int64) * size)[:, None]
+        self.feature = feat.ravel()
+        self.threshold = thr.ravel()
+        self.first = (first + offset).ravel()
+        self.value = val.ravel()
+        self.roots = offset.ravel()
         self.baseline = float(baseline)
         self.depth = int(depth)
-        self._trees = np.arange(self.feature.shape[0])
 
     def raw(self, X: np.ndarray) -> np.ndarray:
         n = X.shape[0]
         if n == 0:
             return np.zeros(0)
-        node = np.zeros((n, len(self._trees)), dtype=np.int32)
-        rows = np.arange(n)[:, None]
-        X = X.astype(np.float64)
+        X = np.ascontiguousarray(X, dtype=np.float64)
+        rows = (np.arange(n, dtype=np.int64) * X.shape[1])[:, None]
+        flat_x = X.ravel()
+        node = np.broadcast_to(self.roots, (n, len(self.roots)))
         for _ in range(self.depth):
-            f = self.feature[self._trees, node]
-            go_left = X[rows, f] <= self.threshold[self._trees, node]
-            node = np.where(go_left, self.left[self._trees, node], self.right[self._trees, node])
-        return self.baseline + self.value[self._trees, node].sum(axis=1)
+            # a leaf has threshold inf: x > inf is False, and its 'first' child is itself
+            node = self.first[node] + (flat_x[rows + self.feature[node]] > self.threshold[node])
+        return self.baseline + self.value[node].sum(axis=1)
 
     def proba(self, X: np.ndarray) -> np.ndarray:
         return 1.0 / (1.0 + np.exp(-self.raw(X)))

@@ -28,7 +28,6 @@ Every removal keeps its category and a reason a person can read.
 """
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -37,7 +36,7 @@ from typing import NamedTuple
 from .corpus import CorpusLines
 from .patterns import PatternRule, first_matching_rule
 from .record import HEADING, TABLE_ROW, Block, Document, Removal
-from .block_model import FAMILY_CATEGORIES, OWN_FEATURES, BlockShape, load_model, own_features
+from .block_model import FAMILY_CATEGORIES, BlockShape, run_lengths, load_model, own_features
 from .signals import (MONTHS, STOPWORDS, ends_sentence, is_date_line, is_prose, is_url_line, stopword_ratio,
                       title_case_share, word_count, words)
 
@@ -325,21 +324,26 @@ def page_lines(doc: Document, rules: BoilerplateRules = BoilerplateRules(),
 
 
 def _shape(line: _Line, language: str | None, repeats: int) -> BlockShape:
+    """The block's shape for the model; counts by ``map`` over built-in predicates (this runs for
+    every block of every page: a generator per count made the layout stage 5x slower)."""
     text = line.block.text
-    letters = sum(1 for c in text if c.isalpha())
     ws = words(text)
+    stop = STOPWORDS.get(language) if language else None
+    stopword_share = None if stop is None else (sum(map(stop.__contains__, map(str.lower, ws))) / len(ws) if ws else 0.0)
+    long_words = [w for w in ws if len(w) >= 4]
+    title_case = sum(1 for w in long_words if w[0].isupper()) / len(long_words) if long_words else 0.0
     pattern = line.pattern
     family = pattern.category if pattern is not None and pattern.category in FAMILY_CATEGORIES else None
     return BlockShape(
-        words=line.words, chars=len(text), stopword_share=stopword_ratio(text, language) if language else None,
-        prose=line.prose, ends_sentence=ends_sentence(text), punct=sum(1 for c in text if c in ".,;:!?"),
-        title_case=title_case_share(text), digits=sum(1 for c in text if c.isdigit()),
-        upper=sum(1 for c in text if c.isupper()), letters=letters, link_chars=line.block.link_chars,
+        words=line.words, chars=len(text), stopword_share=stopword_share,
+        prose=line.prose, ends_sentence=ends_sentence(text), punct=sum(map(text.count, ".,;:!?")),
+        title_case=title_case, digits=sum(map(str.isdigit, text)),
+        upper=sum(map(str.isupper, text)), letters=sum(map(str.isalpha, text)), link_chars=line.block.link_chars,
         images=line.block.images, kind=line.block.kind, family=family,
         section_break=pattern is not None and pattern.rule in SECTION_BREAKS, date_line=is_date_line(text),
         url_line=is_url_line(text), page_repeats=repeats, starts_lower=text[:1].islower(),
         starts_digit=text[:1].isdigit(), ends_colon=text.rstrip().endswith(":"),
-        mean_word_len=(sum(len(w) for w in ws) / len(ws)) if ws else 0.0)
+        mean_word_len=(sum(map(len, ws)) / len(ws)) if ws else 0.0)
 
 
 def model_inputs(doc: Document, lines: list[_Line], rules: BoilerplateRules = BoilerplateRules()):
@@ -420,7 +424,9 @@ def classify_boilerplate(doc: Document, rules: BoilerplateRules = BoilerplateRul
     lines = page_lines(doc, rules, corpus)
     if len(doc.article_p) != len(lines):
         return _classify_by_rules(doc, lines, rules).with_changes(article_p=())
-    own, thread, embedded = model_inputs(doc, lines, rules)
+    thread = _comment_thread_start(lines, rules)
+    embedded = _inside_embeds(lines)
+    short_runs = run_lengths([not ln.prose for ln in lines])
     p = doc.article_p
     threshold = article_threshold()
     # what the model keeps, short of what a rule removes whatever it says (the weak rules it overrides)
@@ -432,7 +438,6 @@ def classify_boilerplate(doc: Document, rules: BoilerplateRules = BoilerplateRul
     _keep_continuations(lines, keep)
     article = [i for i in range(len(lines)) if keep[i] and lines[i].pattern is None]
     first, last = (article[0], article[-1]) if article else (len(lines), -1)
-    short_runs = own[:, OWN_FEATURES.index("log_short_run")]
     kept: list[Block] = []
     removed: list[Removal] = []
     for i, line in enumerate(lines):
@@ -452,7 +457,7 @@ def classify_boilerplate(doc: Document, rules: BoilerplateRules = BoilerplateRul
         elif not keep[i] and is_date_line(line.block.text):
             removed.append(Removal("dateline", line.block.text, "date-only line (timestamp)", "date_line"))
         elif not keep[i]:
-            removed.append(_model_removal(line, float(p[i]), i, first, last, round(math.expm1(short_runs[i]))))
+            removed.append(_model_removal(line, float(p[i]), i, first, last, short_runs[i]))
         else:
             kept.append(line.block)
     return doc.with_changes(blocks=tuple(kept), removed=doc.removed + tuple(removed), article_p=())
