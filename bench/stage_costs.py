@@ -27,6 +27,7 @@ def clear_caches() -> None:
     from newsclean import fluency, garble, patterns, signals
 
     for cached in (patterns.first_matching_rule, signals.guess_language_by_stopwords, signals.parse_date,
+                   signals.word_count, signals.stopword_ratio,
                    fluency._zipf, garble._zipf):
         cached.cache_clear()
 

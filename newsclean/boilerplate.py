@@ -328,8 +328,7 @@ def _shape(line: _Line, language: str | None, repeats: int) -> BlockShape:
     every block of every page: a generator per count made the layout stage 5x slower)."""
     text = line.block.text
     ws = words(text)
-    stop = STOPWORDS.get(language) if language else None
-    stopword_share = None if stop is None else (sum(map(stop.__contains__, map(str.lower, ws))) / len(ws) if ws else 0.0)
+    stopword_share = stopword_ratio(text, language) if language else None  # cached: is_prose asked already
     long_words = [w for w in ws if len(w) >= 4]
     title_case = sum(1 for w in long_words if w[0].isupper()) / len(long_words) if long_words else 0.0
     pattern = line.pattern

@@ -68,6 +68,7 @@ def words(text: str) -> list[str]:
     return WORD.findall(text)
 
 
+@lru_cache(maxsize=16384)
 def word_count(text: str) -> int:
     """Words, counting two CJK characters as one word (those scripts do not use spaces)."""
     n = len(WORD.findall(text))
@@ -80,6 +81,7 @@ def ends_sentence(text: str) -> bool:
     return bool(SENTENCE_END.search(text))
 
 
+@lru_cache(maxsize=16384)
 def stopword_ratio(text: str, language: str) -> float | None:
     """Share of words that are stopwords of ``language``; None where no list exists."""
     stop = STOPWORDS.get(language)
