@@ -397,6 +397,20 @@ def article_threshold() -> float:
     return model.threshold if model is not None else 0.5
 
 
+def _removal_by_rule(line: _Line, i: int, embedded: set[int], thread: int, use_pattern: bool = True) -> Removal | None:
+    """What removes a block whatever the layout says: an embedded post's text, a furniture family
+    (unless ``use_pattern`` is False: a weak rule the block model overrode), a comment thread."""
+    if i in embedded:
+        return Removal("social_embed", line.block.text, "text of an embedded post, between its embed markers",
+                       "embed_body")
+    if line.pattern is not None and use_pattern:
+        return Removal(line.pattern.category, line.block.text, line.pattern.catches, line.pattern.rule)
+    if i >= thread:
+        return Removal("comments", line.block.text, "inside the comment thread that follows the article",
+                       "comment_thread")
+    return None
+
+
 def _isolated_lines(lines: list[_Line], keep: list[bool]) -> set[int]:
     """Kept non-prose lines whose both neighbours go: a headline of a related list, an ad label
     (out-of-fold on the dev pages, dropping them adds 0.1-0.5 points of F1 in every dump style)."""
@@ -440,14 +454,9 @@ def classify_boilerplate(doc: Document, rules: BoilerplateRules = BoilerplateRul
     kept: list[Block] = []
     removed: list[Removal] = []
     for i, line in enumerate(lines):
-        if i in embedded:
-            removed.append(Removal("social_embed", line.block.text,
-                                   "text of an embedded post, between its embed markers", "embed_body"))
-        elif line.pattern is not None and (line.pattern.rule not in MODEL_OVERRIDES or not keep[i]):
-            removed.append(Removal(line.pattern.category, line.block.text, line.pattern.catches, line.pattern.rule))
-        elif i >= thread:
-            removed.append(Removal("comments", line.block.text, "inside the comment thread that follows the article",
-                                   "comment_thread"))
+        overridden = line.pattern is not None and line.pattern.rule in MODEL_OVERRIDES and keep[i]
+        if (by_rule := _removal_by_rule(line, i, embedded, thread, use_pattern=not overridden)) is not None:
+            removed.append(by_rule)
         elif i in isolated:
             removed.append(Removal("related_content" if line.words >= 4 else "navigation", line.block.text,
                                    f"a short non-prose line ({line.words} words) kept by the model alone between "
@@ -490,14 +499,8 @@ def _classify_by_rules(doc: Document, lines: list[_Line], rules: BoilerplateRule
     kept: list[Block] = []
     removed: list[Removal] = []
     for i, line in enumerate(lines):
-        if i in embedded:
-            removed.append(Removal("social_embed", line.block.text,
-                                   "text of an embedded post, between its embed markers", "embed_body"))
-        elif line.pattern is not None:
-            removed.append(Removal(line.pattern.category, line.block.text, line.pattern.catches, line.pattern.rule))
-        elif i >= thread:
-            removed.append(Removal("comments", line.block.text, "inside the comment thread that follows the article",
-                                   "comment_thread"))
+        if (by_rule := _removal_by_rule(line, i, embedded, thread)) is not None:
+            removed.append(by_rule)
         elif is_date_line(line.block.text) and doc.format != "html":  # on HTML the head's date went to metadata;
             # a date-only line left in trafilatura's text is a row of a list or table of dates
             removed.append(Removal("dateline", line.block.text, "date-only line (timestamp)", "date_line"))

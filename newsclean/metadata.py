@@ -282,17 +282,21 @@ def _overlap(text: str, vocabulary: set[str]) -> float:
     return sum(1 for w in ws if w in vocabulary) / len(ws) if ws else 0.0
 
 
-@lru_cache(maxsize=2)
-def load_title_model(path: Path = TITLE_MODEL_PATH):
-    """(forest, least probability to take a candidate) or None when no model is shipped."""
+def _load_candidate_model(path: Path, names: tuple[str, ...], prefix: str):
+    """(forest, least probability to take a candidate) of a shipped candidate model, or None when absent."""
     if not path.exists():
         return None
     from .block_model import _forest
 
     with np.load(path, allow_pickle=False) as arrays:
-        if tuple(str(s) for s in arrays["names"]) != TITLE_FEATURES:
+        if tuple(str(s) for s in arrays["names"]) != names:
             raise ValueError(f"{path.name} was trained on other features; run bench/train_metadata.py --write")
-        return _forest(arrays, "title"), float(arrays["min_probability"])
+        return _forest(arrays, prefix), float(arrays["min_probability"])
+
+
+@lru_cache(maxsize=2)
+def load_title_model(path: Path = TITLE_MODEL_PATH):
+    return _load_candidate_model(path, TITLE_FEATURES, "title")
 
 
 #: the author model's features of a candidate name (see author_features)
@@ -393,15 +397,7 @@ def author_features(blocks: list[Block], article_p: tuple[float, ...], cands: li
 
 @lru_cache(maxsize=2)
 def load_author_model(path: Path = AUTHOR_MODEL_PATH):
-    """(forest, least probability to take a candidate) or None when no model is shipped."""
-    if not path.exists():
-        return None
-    from .block_model import _forest
-
-    with np.load(path, allow_pickle=False) as arrays:
-        if tuple(str(s) for s in arrays["names"]) != AUTHOR_FEATURES:
-            raise ValueError(f"{path.name} was trained on other features; run bench/train_metadata.py --write")
-        return _forest(arrays, "author"), float(arrays["min_probability"])
+    return _load_candidate_model(path, AUTHOR_FEATURES, "author")
 
 
 def _model_author(doc: Document, blocks: list[Block], head_start: int, head_end: int, taken: dict,

@@ -3,18 +3,8 @@ from newsclean.metadata import author_candidates, MetadataRules
 from newsclean.pipeline import clean_document
 from newsclean.record import Block
 from newsclean.signals import find_date
+from test_block_model import ARTICLE, MENU
 
-ARTICLE = [
-    "The city council voted on Tuesday to expand the late-night bus network, adding four routes that will run "
-    "until three in the morning from the start of next month.",
-    "Council members said the change followed a year of complaints from shift workers who had no way home after "
-    "the last trains, and from restaurant owners who struggled to keep staff.",
-    "The new routes will cost about two million a year, which the council plans to cover from parking revenue "
-    "rather than fares, according to the budget papers released with the vote.",
-    "A review of the routes is planned after six months, when the council will look at how many people use them "
-    "and whether any should be extended to the suburbs.",
-]
-MENU = ["Home", "News", "Local", "Business", "Sport", "Weather", "Opinion", "Subscribe"]
 TITLE = "Council expands late-night bus network to four new routes"
 
 
