@@ -166,6 +166,6 @@ class FoldModels:
         from newsclean import boilerplate, metadata
 
         k = fold_of(domain, self.folds)
-        boilerplate.load_model = metadata.load_model = lambda: self.block(k)
+        boilerplate.load_model = lambda: self.block(k)  # the layout stage and the threshold metadata reads
         metadata.load_title_model = lambda: self.title(k)
         metadata.load_author_model = lambda: self.author(k)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .block_model import load_model
+from .boilerplate import article_threshold
 from .patterns import RULES_BY_NAME, first_matching_rule
 from .record import HEADING, LIST_ITEM, Block, Document, Metadata, Removal
 from .signals import (MONTHS, URL_ANYWHERE, WEEKDAYS, ends_sentence, is_date_line,
@@ -77,11 +77,6 @@ class MetadataRules:
     use_author_model: bool = True
     #: pick the title with the title model (newsclean/models/title_model.npz) when it is shipped
     use_title_model: bool = True
-
-
-def article_threshold() -> float:
-    model = load_model()
-    return model.threshold if model is not None else 0.5
 
 
 def byline_date(text: str) -> str | None:
