@@ -110,7 +110,8 @@ def accuracy(p, y, page, meta, min_probability):
     """Per (source, style): share of pages given the right value: the truth's, or none where the
     truth has none (a page with no candidates is right only then)."""
     pages = Counter((m[0], m[1]) for m in meta)
-    hits = Counter((m[0], m[1]) for k, m in enumerate(meta) if m[3] is None and k not in set(page.tolist()))
+    with_candidates = set(page.tolist())
+    hits = Counter((m[0], m[1]) for k, m in enumerate(meta) if m[3] is None and k not in with_candidates)
     for k in np.unique(page):
         rows = np.flatnonzero(page == k)
         best = rows[np.argmax(p[rows])]
