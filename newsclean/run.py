@@ -177,9 +177,14 @@ def _updated_quote_index(out: Path, store, version: str) -> QuoteIndex:
     return index
 
 
-def new_run_id() -> str:
-    """Sortable: the UTC start time, then 4 random hex digits."""
-    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S") + secrets.token_hex(2)
+def new_run_id(after: str | None = None) -> str:
+    """Sortable: the UTC start time to the microsecond, then 4 random hex digits; strictly later
+    than ``after`` (the dataset's last run), so sorting records by ``run`` finds the latest even
+    for runs started in the same second or under a clock set back."""
+    run = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f") + secrets.token_hex(2)
+    if after is not None and run <= after:
+        run = after + secrets.token_hex(2)  # a prefix sorts first: strictly later
+    return run
 
 
 def plan_incremental(files: list[tuple[str, str]], store, version: str, reclean: bool, summary: RunSummary,
@@ -276,7 +281,7 @@ def _clean_incremental(files, out: Path, batch_size, config, on_batch, workers, 
 
     store = StateStore(state_url or default_url(out))
     version = pipeline_version()
-    run = new_run_id()
+    run = new_run_id(after=store.last_run())
     summary = RunSummary()
     ShardSet.recover(out, store)
     recleaned: set[str] = set()

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Iterable
 
 from sqlalchemy import (BigInteger, Boolean, Column, Integer, LargeBinary, MetaData, String, Table, Text, create_engine,
-                        event, insert, select, update)
+                        event, func, insert, select, update)
 from sqlalchemy.engine import Engine
 
 STATE_FILE = "state.sqlite"
@@ -207,6 +207,11 @@ class StateStore:
         return live, len(rows) - live
 
     # runs -----------------------------------------------------------------------------------
+    def last_run(self) -> str | None:
+        """The greatest run id of this dataset, if any."""
+        with self.engine.connect() as c:
+            return c.execute(select(func.max(runs.c.run))).scalar()
+
     def start_run(self, run: str, version: str) -> None:
         with self.engine.begin() as c:
             c.execute(insert(runs).values(run=run, started=now(), status="running", version=version))

@@ -35,6 +35,15 @@ def make_corpus(folder: Path, copies: int) -> Path:
     return folder
 
 
+def test_run_ids_sort_in_the_order_runs_start():
+    from newsclean.run import new_run_id
+    first = new_run_id()
+    assert new_run_id(after=first) > first
+    clock_ahead = "29991231T235959999999ffff"  # an earlier run under a clock later set back
+    assert new_run_id(after=clock_ahead) > clock_ahead
+    assert new_run_id(after="20261201T153552e9c2") > "20261201T153552e9c2"  # the older seconds-only form
+
+
 def dataset(out: Path) -> list[dict]:
     return [r for p in sorted((out / "documents").glob("*.jsonl")) for r in load_jsonl(p)]
 
@@ -76,7 +85,8 @@ def test_reruns_clean_only_what_is_new_or_changed_and_delete_nothing(tmp_path):
     manifest = __import__("json").loads((out / "manifest.json").read_text())
     assert manifest["records"] == 7 and manifest["superseded"] == 1
     old_001 = [r for r in records if r["source"] == "001.txt"]
-    assert len(old_001) == 2 and manifest["superseded_records"] == [f"{old_001[0]['id']}@{old_001[0]['run']}"]
+    assert len(old_001) == 2 and old_001[0]["run"] < old_001[1]["run"]  # shard order and run order agree
+    assert manifest["superseded_records"] == [f"{old_001[0]['id']}@{old_001[0]['run']}"]
     assert any(r["source"] == "002.txt" for r in records)
 
     # the latest-only view, and the documented way to get it from the shards with pandas
