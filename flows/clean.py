@@ -32,7 +32,7 @@ def clean_batch_task(files: list[tuple[str, str]], config: PipelineConfig,
     return clean_batch(files, config, corpus)
 
 
-def _task_batches(batches: list, config: PipelineConfig, workers: int, corpus: CorpusLines | None):
+def _task_batches(batches, config: PipelineConfig, workers: int, corpus: CorpusLines | None):
     """The runner's batch results, each from a Prefect task; at most ``2 × workers`` in flight."""
     logger = get_run_logger()
     pending: deque = deque()
@@ -49,7 +49,7 @@ def _task_batches(batches: list, config: PipelineConfig, workers: int, corpus: C
         if nxt is not None:
             pending.append(clean_batch_task.submit(nxt, config, corpus))
         done += 1
-        logger.info("batch %d/%d: %d cleaned, %d rejected", done, len(batches), len(result.records), len(result.rejects))
+        logger.info("batch %d: %d cleaned, %d rejected", done, len(result.records), len(result.rejects))
         yield result
 
 

@@ -20,11 +20,12 @@ from rich.table import Table
 from . import __version__
 from .io import DOCUMENTS, QUOTES, REJECTS, SUMMARY, InputError, discover
 from .pipeline import InputLimits, PipelineConfig, RunSummary
+from .readers import SUPPORTED, Fields, container_kind
 from .run import DEFAULT_BATCH_SIZE, clean_files, clean_incremental
 
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, rich_markup_mode="rich",
-    help="Clean scraped news articles (.txt, .md, .html, optionally .gz) into validated JSONL.",
+    help="Clean scraped news pages (.txt, .md, .html; JSON Lines; WARC; optionally .gz) into validated JSONL.",
 )
 err = Console(stderr=True)
 
@@ -80,6 +81,10 @@ def _use_prefect(flag: Optional[bool]) -> bool:
 
   newsclean clean big-corpus/ --out clean -j 4      [dim]# 4 processes[/dim]
 
+  newsclean clean crawl.jsonl.gz --field html=raw_html -i --out data   [dim]# a page per line; reruns skip lines already cleaned[/dim]
+
+  newsclean clean CC-NEWS-2026.warc.gz --out clean  [dim]# every HTML response record[/dim]
+
   PREFECT_API_URL=http://127.0.0.1:4200/api newsclean clean raw --out clean   [dim]# shows up in the Prefect UI[/dim]
 
 [bold]Output[/bold] (in --out): documents.jsonl (one clean record per article), rejects.jsonl (files that
@@ -90,8 +95,10 @@ articles), summary.json (the counts printed here). Files are replaced atomically
 3 done but with rejects and --fail-on-reject given.
 """)
 def clean(
-    paths: List[Path] = typer.Argument(None, help="Files or folders to clean (folders recursively: .txt, .md, "
-                                                  ".html, .htm, each optionally .gz). Default: raw/"),
+    paths: List[Path] = typer.Argument(None, help="Files or folders to clean (folders recursively): .txt, .md, "
+                                                  ".html, .htm (a page each), .jsonl, .ndjson (a page per line), "
+                                                  ".warc (a page per HTML response), each optionally .gz. "
+                                                  "Default: raw/"),
     out: Path = typer.Option(Path("clean"), "--out", "-o", help="Output folder; created if missing."),
     batch_size: int = typer.Option(DEFAULT_BATCH_SIZE, "--batch-size", min=1,
                                    help="Files per batch (one Prefect task per batch)."),
@@ -117,6 +124,11 @@ def clean(
     time_budget: float = typer.Option(60, "--time-budget", min=0,
                                       help="Seconds one input may take to clean; slower is a reject (0: no limit)."),
     fail_on_reject: bool = typer.Option(False, "--fail-on-reject", help="Exit 3 if any file was rejected."),
+    field: List[str] = typer.Option([], "--field", metavar="ROLE=NAME",
+                                    help="JSON Lines field names: ROLE is html, text, url, title or date; NAME one "
+                                         "field or several tried in order (--field html=raw_html --field "
+                                         "date=crawled,ts). Defaults: html; text, content, body; url; title; date, "
+                                         "published, fetched_at."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary table."),
 ) -> None:
     """Clean files and folders into OUT/documents.jsonl and OUT/rejects.jsonl (or, with --incremental,
@@ -131,11 +143,16 @@ def clean(
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(EXIT_USAGE) from None
     if not files:
-        err.print(f"[red]error:[/red] no .txt, .md or .html files (or .gz of them) under {', '.join(map(str, paths))}; "
+        err.print(f"[red]error:[/red] no files newsclean reads ({SUPPORTED}) under {', '.join(map(str, paths))}; "
                   f"{out} was left as it was")
         raise typer.Exit(EXIT_USAGE)
+    try:
+        fields = Fields.parse(field)
+    except ValueError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(EXIT_USAGE) from None
     config = PipelineConfig(limits=InputLimits(max_bytes=int(max_mb * 1024 * 1024), seconds=time_budget))
-    options = dict(batch_size=batch_size, config=config, workers=workers, corpus_lines=corpus_lines)
+    options = dict(batch_size=batch_size, config=config, workers=workers, corpus_lines=corpus_lines, fields=fields)
     if incremental:
         options.update(incremental=True, state_url=state, reclean=reclean, shard_bytes=shard_mb * 1024 * 1024,
                        compress=gzip_shards)
@@ -192,10 +209,12 @@ def _run_plain(files: list[tuple[str, str]], out: Path, options: dict, show: boo
     run = clean_incremental if options.pop("incremental", False) else clean_files
     if not show:
         return run(files, out, **options)
-    columns = (TextColumn("cleaning"), BarColumn(), MofNCompleteColumn(), TextColumn("files"), TimeRemainingColumn())
+    columns = (TextColumn("cleaning"), BarColumn(), MofNCompleteColumn(), TextColumn("pages"), TimeRemainingColumn())
+    # a JSON Lines or WARC file holds an unknown number of pages: the bar then counts without a total
+    many = any(container_kind(source) for _, source in files)
     with Progress(*columns, console=err, transient=True) as progress:
-        task = progress.add_task("clean", total=len(files))
-        if run is clean_incremental:
+        task = progress.add_task("clean", total=None if many else len(files))
+        if run is clean_incremental and not many:
             options["on_plan"] = lambda n: progress.update(task, total=n)
         return run(files, out, on_batch=lambda _r, n: progress.advance(task, n), **options)
 

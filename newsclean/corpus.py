@@ -17,12 +17,14 @@ import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from .ingest import IngestError, format_of, read_raw
 from .segment import segment
 from .signals import ends_sentence, word_count
+
+if TYPE_CHECKING:
+    from .readers import Page
 
 _DIGITS = re.compile(r"\d+")
 _EDGES = re.compile(r"^\W+|\W+$")
@@ -84,36 +86,36 @@ class CorpusLines:
         return bool(self.repeated) and self.countable(text, self.rules) and line_key(text) in self.repeated
 
     @classmethod
-    def from_files(cls, files: Iterable[tuple[str, str]], rules: CorpusRules = CorpusRules()) -> "CorpusLines":
-        """Pre-pass over ``[(path, source)]``: text and Markdown files only (an HTML extractor
-        already drops a site's chrome); unreadable files are skipped here and rejected later."""
+    def from_pages(cls, pages: Iterable["Page"], rules: CorpusRules = CorpusRules()) -> "CorpusLines":
+        """Pre-pass over pages (newsclean/readers.py): text and Markdown ones only (an HTML
+        extractor already drops a site's chrome); unreadable pages are skipped here and rejected later."""
         index = cls(rules)
-        for path, source in files:
-            lines = _lines_of(path, source)
+        for page in pages:
+            lines = _lines_of(page)
             if lines is not None:
                 index.add_document(lines[1])
         return index.freeze()
 
 
-def _lines_of(path: str, source: str) -> tuple[str, list[str]] | None:
-    """(SHA-256 of the raw bytes, block texts) of a text or Markdown file; None for HTML (an HTML
-    extractor already drops a site's chrome) and for unreadable files (rejected later)."""
-    if format_of(source) == "html":
+def _lines_of(page: "Page") -> tuple[str, list[str]] | None:
+    """(SHA-256 of the raw bytes, block texts) of a text or Markdown page; None for HTML (an HTML
+    extractor already drops a site's chrome) and for unreadable pages (rejected later)."""
+    if page.error is not None or page.format == "html" or (page.format is None and format_of(page.source) == "html"):
         return None
     try:
-        data = Path(path).read_bytes()
-        raw = read_raw(data, source)
+        data = page.read()
+        raw = read_raw(data, page.source, fmt=page.format)
     except (OSError, IngestError):
         return None
     if raw.format == "html":
         return None
-    return hashlib.sha256(data).hexdigest(), [b.text for b in segment(raw.text, raw.format)]
+    return page.sha256 or hashlib.sha256(data).hexdigest(), [b.text for b in segment(raw.text, raw.format)]
 
 
-def article_and_lines(path: str, source: str, rules: CorpusRules = CorpusRules()) -> tuple[str, int, set[int]] | None:
+def article_and_lines(page: "Page", rules: CorpusRules = CorpusRules()) -> tuple[str, int, set[int]] | None:
     """What the state store keeps of one input for the pre-pass: (SHA-256 of its raw bytes, key of
     its longest line, keys of its countable lines); None where :func:`_lines_of` is None."""
-    found = _lines_of(path, source)
+    found = _lines_of(page)
     if found is None or not found[1]:
         return None
     sha, lines = found

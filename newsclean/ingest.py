@@ -177,10 +177,11 @@ def looks_like_markdown(text: str) -> bool:
     return len(_MARKDOWN_SIGNS.findall(text[:50000])) >= MARKDOWN_MIN_SIGNS
 
 
-def read_raw(raw: bytes, name: str, max_bytes: int = MAX_INPUT_BYTES) -> RawText:
-    """Turn one raw file's bytes into text; ``name`` gives the format by its suffix."""
+def read_raw(raw: bytes, name: str, max_bytes: int = MAX_INPUT_BYTES, fmt: str | None = None) -> RawText:
+    """Turn one raw page's bytes into text; ``fmt`` ("html" or "text", as a JSON Lines field or a
+    WARC record says) or else ``name``'s suffix gives the format; Markdown is sniffed in text."""
     raw = maybe_gunzip(raw, name, max_bytes)
-    fmt = format_of(name) or ("html" if _HTML_SNIFF.match(raw[:512]) else "text")
+    fmt = fmt or format_of(name) or ("html" if _HTML_SNIFF.match(raw[:512]) else "text")
     text, encoding = decode(raw)
     if fmt == "text" and looks_like_markdown(text):
         fmt = "markdown"

@@ -18,8 +18,8 @@ import orjson
 
 from schemas import validate_records
 
-from .ingest import format_of
 from .pipeline import BatchResult, RecordStats, RunSummary, reject
+from .readers import SUPPORTED, is_supported
 
 DOCUMENTS = "documents.jsonl"
 REJECTS = "rejects.jsonl"
@@ -34,7 +34,8 @@ class InputError(ValueError):
 def discover(paths: Iterable[str | Path]) -> list[tuple[str, str]]:
     """``[(path, source)]`` of every supported file under ``paths``, in a stable order.
 
-    ``source`` is the path relative to the folder that was given (a file given by itself is
+    A page file is one input; a JSON Lines or WARC file holds many (newsclean/readers.py streams
+    them). ``source`` is the path relative to the folder that was given (a file given by itself is
     named by its file name). With several paths, it is relative to the folder that holds them
     all, so ``siteA/article.txt`` and ``siteB/article.txt`` stay two sources. Files of other types
     are skipped; hidden files too; a file found twice is listed once.
@@ -43,8 +44,9 @@ def discover(paths: Iterable[str | Path]) -> list[tuple[str, str]]:
     for p in roots:
         if not p.exists():
             raise InputError(f"no such file or folder: {p}")
-        if p.is_file() and not format_of(p.name):
-            raise InputError(f"unsupported file type: {p} (newsclean reads {SUPPORTED})")
+        if p.is_file() and not is_supported(p.name):
+            hint = " (JSON Lines: name it .jsonl)" if p.name.lower().endswith((".json", ".json.gz")) else ""
+            raise InputError(f"unsupported file type: {p}{hint}; newsclean reads {SUPPORTED}")
     base = None
     if len(roots) > 1:
         base = Path(os.path.commonpath([str(p.resolve().parent) for p in roots]))
@@ -52,7 +54,7 @@ def discover(paths: Iterable[str | Path]) -> list[tuple[str, str]]:
     seen: set[str] = set()
     for p in roots:
         if p.is_dir():
-            files = [f for f in sorted(p.rglob("*")) if f.is_file() and format_of(f.name)
+            files = [f for f in sorted(p.rglob("*")) if f.is_file() and is_supported(f.name)
                      and not any(part.startswith(".") for part in f.relative_to(p).parts)]
             names = [f.relative_to(p).as_posix() for f in files]
         else:
@@ -79,7 +81,6 @@ def _umask() -> int:
 #: mode of every output file: what open() would give under this process's umask (mkstemp's
 #: temporary files are 0600, which other users of a shared corpus could not read)
 FILE_MODE = 0o666 & ~_umask()
-SUPPORTED = ".txt, .md, .html, .htm, each optionally .gz"
 
 
 class _AtomicFile:
@@ -192,7 +193,3 @@ def read_jsonl(path: str | Path) -> Iterator[dict]:
         for line in fh:
             if line.strip():
                 yield orjson.loads(line)
-
-
-def batched(items: list, size: int) -> list[list]:
-    return [items[i:i + size] for i in range(0, len(items), size)]

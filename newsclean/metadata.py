@@ -531,3 +531,21 @@ def extract_metadata(doc: Document, rules: MetadataRules = MetadataRules()) -> D
     removed = doc.removed + tuple(taken[i] for i in sorted(taken))
     article_p = tuple(v for i, v in enumerate(doc.article_p) if i not in taken) if doc.article_p else ()
     return doc.with_changes(blocks=kept, metadata=meta, removed=removed, article_p=article_p)
+
+
+#: a hinted url is kept only in the form the record schema allows
+_HINT_URL = re.compile(r"^(?:https?://|www\.)\S{1,4000}$", re.I)
+
+
+def fill_from_hints(doc: Document) -> Document:
+    """Hints stage: the metadata an input's container gave (a JSON Lines line's url, title and date,
+    a WARC record's target URI and date) fills each field the page itself did not state. A date is
+    normalised to ISO 8601 (dropped when it is not a date); a url must look like one."""
+    hints, meta = doc.hints, doc.metadata
+    if hints == Metadata():
+        return doc
+    published = meta.published or (parse_date(hints.published) if hints.published else None)
+    url = meta.url or (hints.url if hints.url and _HINT_URL.match(hints.url) else None)
+    title = meta.title or (" ".join(hints.title.split()) or None if hints.title else None)
+    return doc.with_changes(metadata=replace(meta, published=published, url=url, title=title,
+                                             author=meta.author or hints.author, site=meta.site or hints.site))

@@ -25,8 +25,9 @@ from .corpus import CorpusLines
 from .garble import GarbleRules, flag_garbled
 from .ingest import MAX_INPUT_BYTES, IngestError, TooLarge, document_id, read_raw
 from .language import LanguageRules, detect_language
-from .metadata import MetadataRules, extract_metadata
+from .metadata import MetadataRules, extract_metadata, fill_from_hints
 from .quotes import QuoteRules, dedup_quotes
+from .readers import Page
 from .record import Document, Metadata, to_record
 from .repair import repair_paragraphs
 from .segment import segment
@@ -61,6 +62,7 @@ def stages(config: PipelineConfig, corpus: CorpusLines | None = None) -> list[tu
     return [
         ("layout", lambda d: score_layout(d, config.boilerplate, corpus)),
         ("metadata", lambda d: extract_metadata(d, config.metadata)),
+        ("hints", fill_from_hints),
         ("boilerplate", lambda d: classify_boilerplate(d, config.boilerplate, corpus)),
         ("repair", repair_paragraphs),
         ("quotes", lambda d: dedup_quotes(d, config.quotes)),
@@ -69,13 +71,15 @@ def stages(config: PipelineConfig, corpus: CorpusLines | None = None) -> list[tu
     ]
 
 
-def ingest_document(raw: bytes, source: str, max_bytes: int = MAX_INPUT_BYTES) -> Document:
-    """Raw bytes to a segmented document (raises :class:`IngestError`)."""
-    text = read_raw(raw, source, max_bytes)
+def ingest_document(raw: bytes, source: str, max_bytes: int = MAX_INPUT_BYTES, fmt: str | None = None,
+                    hints: dict | None = None) -> Document:
+    """Raw bytes to a segmented document (raises :class:`IngestError`); ``fmt`` and ``hints`` are
+    what a container said of the page (newsclean/readers.py)."""
+    text = read_raw(raw, source, max_bytes, fmt)
     meta = Metadata(**text.html_metadata) if text.html_metadata else Metadata()
     return Document(id=text.id, source=source, format=text.format,
                     blocks=tuple(segment(text.text, text.format)), metadata=meta, raw_bytes=len(raw),
-                    stopword_language=guess_language_by_stopwords(text.text))
+                    stopword_language=guess_language_by_stopwords(text.text), hints=Metadata(**(hints or {})))
 
 
 def run_stages(doc: Document, config: PipelineConfig = PipelineConfig(),
@@ -87,8 +91,8 @@ def run_stages(doc: Document, config: PipelineConfig = PipelineConfig(),
 
 
 def clean_document(raw: bytes, source: str, config: PipelineConfig = PipelineConfig(),
-                   corpus: CorpusLines | None = None) -> Document:
-    return run_stages(ingest_document(raw, source, config.limits.max_bytes), config, corpus)
+                   corpus: CorpusLines | None = None, fmt: str | None = None, hints: dict | None = None) -> Document:
+    return run_stages(ingest_document(raw, source, config.limits.max_bytes, fmt, hints), config, corpus)
 
 
 class OverTime(Exception):
@@ -206,32 +210,41 @@ def reject(source: str, stage: str, reason: str, **extra: Any) -> dict:
     return {"source": source, "stage": stage, "reason": reason, **extra}
 
 
-def clean_batch(files: list[tuple[str, str]], config: PipelineConfig = PipelineConfig(),
+def clean_batch(pages: list[Page | tuple[str, str]], config: PipelineConfig = PipelineConfig(),
                 corpus: CorpusLines | None = None) -> BatchResult:
-    """Clean ``[(path, source), ...]``; unreadable or unparsable files become rejects."""
+    """Clean a batch of pages (:class:`readers.Page`, or ``(path, source)`` of page files); pages
+    that cannot be read or parsed become rejects."""
     started = time.perf_counter()
     summary = RunSummary()
     records, rejects, stats = [], [], []
-    inputs: list[tuple[str, str]] = []  # (source, SHA-256 of its raw bytes) of every file of the batch
-    for path, source in files:
+    inputs: list[tuple[str, str]] = []  # (source, SHA-256 of its raw bytes) of every page of the batch
+    for page in pages:
+        if not isinstance(page, Page):
+            page = Page(page[1], page[0])
+        source = page.source
+        if page.error is not None:
+            rejects.append(reject(source, "read", page.error))
+            summary.add_reject("read")
+            inputs.append((source, page.sha256))
+            continue
         try:
-            size = Path(path).stat().st_size
+            size = len(page.raw) if page.raw is not None else Path(page.path).stat().st_size
             if size > config.limits.max_bytes:
                 rejects.append(reject(source, "limit", f"{size:,} bytes, over the {config.limits.max_bytes:,}-byte "
                                                        f"cap per input (--max-mb)"))
                 summary.add_reject("limit", size)
                 inputs.append((source, ""))
                 continue
-            raw = Path(path).read_bytes()
+            raw = page.read()
         except OSError as exc:
             rejects.append(reject(source, "read", f"cannot read file: {exc.strerror or exc}"))
             summary.add_reject("read")
             inputs.append((source, ""))
             continue
-        inputs.append((source, hashlib.sha256(raw).hexdigest()))
+        inputs.append((source, page.sha256 or hashlib.sha256(raw).hexdigest()))
         try:
             with time_budget(config.limits.seconds):
-                doc = clean_document(raw, source, config, corpus)
+                doc = clean_document(raw, source, config, corpus, page.format, page.hints)
         except OverTime:
             rejects.append(reject(source, "limit", f"cleaning took over {config.limits.seconds:g} s, the time budget "
                                                    f"per input (--time-budget)", id=document_id(raw)))

@@ -20,7 +20,7 @@ import os
 import pickle
 import secrets
 import sys
-from collections import deque
+from collections import Counter, deque
 from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime, timezone
@@ -30,10 +30,11 @@ from typing import Callable, Iterable, Iterator
 import orjson
 
 from .corpus import CorpusLines, article_and_lines
-from .io import DOCUMENTS, SUMMARY, InputError, OutputWriter, batched, discover, screen_batch, write_jsonl_atomic, \
+from .io import DOCUMENTS, SUMMARY, InputError, OutputWriter, discover, screen_batch, write_jsonl_atomic, \
     write_summary
 from .pipeline import BatchResult, PipelineConfig, RunSummary, clean_batch
 from .quotes import QuoteIndex
+from .readers import Fields, Page, container_kind, pages
 
 DEFAULT_BATCH_SIZE = 50
 #: the lock file of an incremental dataset (hidden: no glob of the output matches it)
@@ -55,10 +56,22 @@ def pipeline_version() -> str:
     return f"{__version__}+{digest.hexdigest()[:8]}"
 
 
-BatchRunner = Callable[[list, PipelineConfig, int, "CorpusLines | None"], Iterator[BatchResult]]
+BatchRunner = Callable[[Iterable[list[Page]], PipelineConfig, int, "CorpusLines | None"], Iterator[BatchResult]]
 
 
-def _cleaned_batches(batches: list, config: PipelineConfig, workers: int,
+def batches_of(items: Iterable, size: int) -> Iterator[list]:
+    """``items`` in lists of ``size``, lazily: a JSON Lines file of a million pages is never held."""
+    batch: list = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _cleaned_batches(batches: Iterable[list[Page]], config: PipelineConfig, workers: int,
                      corpus: CorpusLines | None) -> Iterator[BatchResult]:
     """Batch results in input order, cleaned here or by ``workers`` processes, at most
     ``2 × workers`` batches in flight (memory stays flat however many batches there are)."""
@@ -84,14 +97,15 @@ def _cleaned_batches(batches: list, config: PipelineConfig, workers: int,
 def run_clean(paths: Iterable[str | Path], out_dir: str | Path, batch_size: int = DEFAULT_BATCH_SIZE,
               config: PipelineConfig = PipelineConfig(),
               on_batch: Callable[[BatchResult, int], None] | None = None, workers: int = 1,
-              corpus_lines: bool = True, force: bool = False) -> RunSummary:
+              corpus_lines: bool = True, force: bool = False, fields: Fields = Fields()) -> RunSummary:
     """Clean every supported file under ``paths`` into ``out_dir`` (snapshot); returns the summary.
 
     ``workers`` > 1 cleans batches in that many processes (the output is the same, in input
     order). ``corpus_lines`` runs the pre-pass that finds lines repeated across the corpus
     (newsclean/corpus.py). ``on_batch(result, files_in_batch)`` is called after each batch.
     """
-    return clean_files(discover(paths), out_dir, batch_size, config, on_batch, workers, corpus_lines, force)
+    return clean_files(discover(paths), out_dir, batch_size, config, on_batch, workers, corpus_lines, force,
+                       fields=fields)
 
 
 def _previous_snapshot(out: Path) -> tuple[int, str | None]:
@@ -116,7 +130,7 @@ def clean_files(files: list[tuple[str, str]], out_dir: str | Path, batch_size: i
                 config: PipelineConfig = PipelineConfig(),
                 on_batch: Callable[[BatchResult, int], None] | None = None, workers: int = 1,
                 corpus_lines: bool = True, force: bool = False,
-                batch_runner: BatchRunner = _cleaned_batches) -> RunSummary:
+                batch_runner: BatchRunner = _cleaned_batches, fields: Fields = Fields()) -> RunSummary:
     """:func:`run_clean` for files already found (``[(path, source)]``, as ``io.discover`` gives).
 
     Refuses (:class:`OutputShrinkError`, nothing replaced) to replace an output with fewer records
@@ -129,22 +143,24 @@ def clean_files(files: list[tuple[str, str]], out_dir: str | Path, batch_size: i
         raise InputError(f"--out names a file, not a folder: {out}")
     before, before_digest = _previous_snapshot(out)
     digest = inputs_digest(files)
-    batches = batched(files, batch_size)
-    corpus = CorpusLines.from_files(files) if corpus_lines else None
+    corpus = CorpusLines.from_pages(pages(files, fields)) if corpus_lines else None
     quotes = QuoteIndex()
     writer = OutputWriter(out)
+    skipped: Counter = Counter()
     try:  # from here on, any exit but the commit removes the temporary files
-        for batch, result in zip(batches, batch_runner(batches, config, workers, corpus)):
+        batches = batches_of(pages(files, fields, skipped), batch_size)
+        for result in batch_runner(batches, config, workers, corpus):
             for record in writer.write_batch(result):
                 quotes.add(record)
             if on_batch:
-                on_batch(result, len(batch))
+                on_batch(result, len(result.inputs))
         if not force and writer.summary.documents < before and digest != before_digest:
             raise OutputShrinkError(
                 f"this run made {writer.summary.documents} records from other inputs than the "
                 f"{before} already in {out / DOCUMENTS}; left it as it was. Give --force to replace it, or "
                 f"use --incremental to add to it")
         writer.summary.inputs["files"] = len(files)
+        writer.summary.inputs.update(skipped)
         return writer.commit(quotes.rows(), extra={"inputs_digest": digest})
     except BaseException:
         writer.abort()
@@ -187,11 +203,18 @@ def new_run_id(after: str | None = None) -> str:
     return run
 
 
+#: what the state store keeps as a JSON Lines or WARC file's digest: its pages are compared one by
+#: one, so a file whose size or time changed is always read again (appended lines are found)
+CONTAINER_DIGEST = "pages"
+
+
 def plan_incremental(files: list[tuple[str, str]], store, version: str, reclean: bool, summary: RunSummary,
-                     recleaned: set[str]) -> list[tuple[str, str]]:
+                     recleaned: set[str], seen: dict | None = None) -> list[tuple[str, str]]:
     """The inputs to clean this run: new ones, changed ones (size or mtime differ *and* the bytes'
-    SHA-256 differs), and, with ``reclean``, those cleaned under another pipeline version."""
-    seen = store.seen_inputs()
+    SHA-256 differs), and, with ``reclean``, those cleaned under another pipeline version. A JSON
+    Lines or WARC file is listed when its size or time changed; :func:`incremental_pages` then
+    picks its new and changed pages."""
+    seen = store.seen_inputs() if seen is None else seen
     todo, touched = [], []
     for path, source in files:
         st = os.stat(path)
@@ -201,6 +224,10 @@ def plan_incremental(files: list[tuple[str, str]], store, version: str, reclean:
             todo.append((path, source))
             continue
         if (st.st_size, st.st_mtime_ns) != (old.size, old.mtime_ns):
+            if old.raw_sha256 == CONTAINER_DIGEST:
+                summary.inputs["changed"] += 1
+                todo.append((path, source))
+                continue
             with open(path, "rb") as fh:
                 sha = hashlib.file_digest(fh, "sha256").hexdigest()
             if sha != old.raw_sha256:
@@ -220,7 +247,32 @@ def plan_incremental(files: list[tuple[str, str]], store, version: str, reclean:
     return todo
 
 
-def corpus_from_store(todo: list[tuple[str, str]], store, rules=None) -> CorpusLines:
+def incremental_pages(todo: list[tuple[str, str]], seen: dict, version: str, reclean: bool, fields: Fields,
+                      recleaned: set[str], summary: RunSummary | None = None,
+                      skipped: Counter | None = None) -> Iterator[Page]:
+    """The pages of the files to clean this run; of a JSON Lines or WARC file, only the lines and
+    records that are new or changed since they were cleaned (or, with ``reclean``, cleaned by
+    another version). Counts them in ``summary`` when given (the pre-pass reads them too)."""
+    for page in pages(todo, fields, skipped):
+        if container_kind(page.path) is None:
+            yield page
+            continue
+        old = seen.get(page.source)
+        if old is not None and old.raw_sha256 == page.sha256:
+            if old.version == version or not reclean:
+                if summary is not None:
+                    summary.inputs["pages_unchanged"] += 1
+                continue
+            recleaned.add(page.source)
+            kind = "pages_recleaned"
+        else:
+            kind = "pages_new" if old is None else "pages_changed"
+        if summary is not None:
+            summary.inputs[kind] += 1
+        yield page
+
+
+def corpus_from_store(todo: Iterable[Page], store, rules=None) -> CorpusLines:
     """Count the lines of inputs the store has not counted yet (in one transaction), then the
     repeated lines of everything counted so far, in this run and before."""
     from .corpus import CorpusRules
@@ -228,8 +280,8 @@ def corpus_from_store(todo: list[tuple[str, str]], store, rules=None) -> CorpusL
     rules = rules or CorpusRules()
     counted = store.counted_documents()
     fresh = []
-    for path, source in todo:
-        found = article_and_lines(path, source, rules)
+    for page in todo:
+        found = article_and_lines(page, rules)
         if found and found[0] not in counted:
             counted.add(found[0])
             fresh.append(found)
@@ -245,7 +297,7 @@ def clean_incremental(files: list[tuple[str, str]], out_dir: str | Path, batch_s
                       corpus_lines: bool = True, state_url: str | None = None, reclean: bool = False,
                       shard_bytes: int | None = None, compress: bool = False,
                       on_plan: Callable[[int], None] | None = None,
-                      batch_runner: BatchRunner = _cleaned_batches) -> RunSummary:
+                      batch_runner: BatchRunner = _cleaned_batches, fields: Fields = Fields()) -> RunSummary:
     """Clean the new and changed inputs of ``files`` into the dataset in ``out_dir``."""
     if not files:
         raise InputError("no input files: nothing to clean, and the dataset was left as it was")
@@ -255,7 +307,7 @@ def clean_incremental(files: list[tuple[str, str]], out_dir: str | Path, batch_s
     out.mkdir(parents=True, exist_ok=True)
     with _exclusive(out):
         return _clean_incremental(files, out, batch_size, config, on_batch, workers, corpus_lines, state_url,
-                                  reclean, shard_bytes, compress, on_plan, batch_runner)
+                                  reclean, shard_bytes, compress, on_plan, batch_runner, fields)
 
 
 @contextmanager
@@ -275,7 +327,7 @@ def _exclusive(out: Path):
 
 
 def _clean_incremental(files, out: Path, batch_size, config, on_batch, workers, corpus_lines, state_url, reclean,
-                       shard_bytes, compress, on_plan, batch_runner) -> RunSummary:
+                       shard_bytes, compress, on_plan, batch_runner, fields) -> RunSummary:
     from .dataset import DEFAULT_SHARD_BYTES, ShardSet, write_manifest
     from .state import StateStore, default_url
 
@@ -285,20 +337,32 @@ def _clean_incremental(files, out: Path, batch_size, config, on_batch, workers, 
     summary = RunSummary()
     ShardSet.recover(out, store)
     recleaned: set[str] = set()
-    todo = plan_incremental(files, store, version, reclean, summary, recleaned)
+    seen = store.seen_inputs()
+    todo = plan_incremental(files, store, version, reclean, summary, recleaned, seen)
+    containers = [(path, source, os.stat(path)) for path, source in todo if container_kind(source)]
     if on_plan:
         on_plan(len(todo))
     store.start_run(run, version)
     status = "failed"
+    skipped: Counter = Counter()
     try:
-        corpus = corpus_from_store(todo, store) if corpus_lines and todo else None
+        def todo_pages(summary_=None, skipped_=None):
+            return incremental_pages(todo, seen, version, reclean, fields, recleaned, summary_, skipped_)
+
+        corpus = corpus_from_store(todo_pages(), store) if corpus_lines and todo else None
         shard_cap = shard_bytes or DEFAULT_SHARD_BYTES
         docs = ShardSet(out, "documents", run, store, shard_cap, compress)
         rejects = ShardSet(out, "rejects", run, store, shard_cap, compress)
-        sizes = {source: os.stat(path) for path, source in todo}
+        sizes: dict[str, tuple[int, int]] = {}  # (size, mtime) of the pages in flight, for their input rows
+
+        def remember(stream):
+            for page in stream:
+                sizes[page.source] = (page.size, page.mtime_ns)
+                yield page
+
         cleaned_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        batches = batched(todo, batch_size)
-        for batch, result in zip(batches, batch_runner(batches, config, workers, corpus)):
+        batches = batches_of(remember(todo_pages(summary, skipped)), batch_size)
+        for result in batch_runner(batches, config, workers, corpus):
             # the same content again from the same source (re-gzipped, re-encoded): already written
             again = [r["source"] not in recleaned and store.live_record(r["id"]) == r["source"] for r in result.records]
             if any(again):
@@ -313,9 +377,9 @@ def _clean_incremental(files, out: Path, batch_size, config, on_batch, workers, 
             status_of = {r["source"]: (r["stage"], r.get("id")) for r in bad}
             input_rows = []
             for source, sha in result.inputs:
-                st = sizes[source]
+                size, mtime_ns = sizes.pop(source)
                 stage, doc_id = status_of.get(source, ("written", None))
-                input_rows.append({"source": source, "size": st.st_size, "mtime_ns": st.st_mtime_ns,
+                input_rows.append({"source": source, "size": size, "mtime_ns": mtime_ns,
                                    "raw_sha256": sha, "status": stage, "document": doc_id})
             ids = {r["source"]: r["id"] for r in valid}
             for row in input_rows:
@@ -325,7 +389,13 @@ def _clean_incremental(files, out: Path, batch_size, config, on_batch, workers, 
             docs.roll_if_full()
             rejects.roll_if_full()
             if on_batch:
-                on_batch(result, len(batch))
+                on_batch(result, len(result.inputs))
+        # a JSON Lines or WARC file is marked done only once every page of it is committed: after a
+        # crash its next run reads it again and skips the pages already cleaned
+        store.commit_batch(run, version, {}, [{"source": source, "size": st.st_size, "mtime_ns": st.st_mtime_ns,
+                                               "raw_sha256": CONTAINER_DIGEST, "status": "container", "document": None}
+                                              for _, source, st in containers], [])
+        summary.inputs.update(skipped)
         docs.close()
         rejects.close()
         manifest = write_manifest(out, store, version)
