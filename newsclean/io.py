@@ -18,6 +18,7 @@ import orjson
 
 from schemas import validate_records
 
+from .near_duplicates import NearDuplicateIndex
 from .pipeline import BatchResult, RecordStats, RunSummary, reject
 from .readers import SUPPORTED, is_supported
 
@@ -105,12 +106,13 @@ class _AtomicFile:
         self.tmp.unlink(missing_ok=True)
 
 
-def screen_batch(batch: BatchResult, summary: RunSummary, first_source: Callable[[str], str | None]
-                 ) -> tuple[list[dict], list[dict]]:
+def screen_batch(batch: BatchResult, summary: RunSummary, first_source: Callable[[str], str | None],
+                 near: NearDuplicateIndex | None = None) -> tuple[list[dict], list[dict]]:
     """The records of ``batch`` that may be written, and every reject of it (its own, then the
     duplicates and validation failures found here); counts both in ``summary``.
 
     ``first_source(id)`` names where a record with that id was already written (None if nowhere).
+    ``near`` marks near-duplicates (``duplicate_of``, ``cluster``) in order, before validation.
     """
     summary.merge(batch.summary)
     stats = {id(r): st for r, st in zip(batch.records, batch.stats)}
@@ -125,8 +127,12 @@ def screen_batch(batch: BatchResult, summary: RunSummary, first_source: Callable
             continue
         here[record["id"]] = record["source"]
         fresh.append(record)
+    near = near if near is not None else NearDuplicateIndex()
+    for record in fresh:
+        near.assign(record, stats.get(id(record), none).minhash)
     valid, invalid = validate_records(fresh)
     for record, problems in invalid:
+        near.discard(record, stats.get(id(record), none).minhash)
         summary.add_reject("validation", stats.get(id(record), none).raw_bytes)
         rejects.append(reject(record["source"], "validation", f"failed {len(problems)} schema check(s)",
                               id=record["id"], failures=problems, record=record))
@@ -145,10 +151,11 @@ class OutputWriter:
         self.rejects = _AtomicFile(self.out_dir / REJECTS)
         self.summary = RunSummary()
         self._seen_ids: dict[str, str] = {}
+        self.near = NearDuplicateIndex()
 
     def write_batch(self, batch: BatchResult) -> list[dict]:
         """Validate and write one batch; returns the records written (in order)."""
-        valid, rejects = screen_batch(batch, self.summary, self._seen_ids.get)
+        valid, rejects = screen_batch(batch, self.summary, self._seen_ids.get, self.near)
         for record in valid:
             self._seen_ids[record["id"]] = record["source"]
             self.documents.write_line(record)

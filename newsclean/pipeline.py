@@ -26,6 +26,7 @@ from .garble import GarbleRules, flag_garbled
 from .ingest import MAX_INPUT_BYTES, IngestError, TooLarge, document_id, read_raw
 from .language import LanguageRules, detect_language
 from .metadata import MetadataRules, extract_metadata, fill_from_hints
+from .near_duplicates import NearDuplicateRules, signature
 from .quotes import QuoteRules, dedup_quotes
 from .readers import Page
 from .record import Document, Metadata, to_record
@@ -55,6 +56,7 @@ class PipelineConfig:
     quotes: QuoteRules = QuoteRules()
     language: LanguageRules = LanguageRules()
     garble: GarbleRules = GarbleRules()
+    near_duplicates: NearDuplicateRules = NearDuplicateRules()
 
 
 def stages(config: PipelineConfig, corpus: CorpusLines | None = None) -> list[tuple[str, Callable[[Document], Document]]]:
@@ -136,6 +138,8 @@ class RunSummary:
     repairs: int = 0
     #: incremental runs: inputs by what the run did with them (new, changed, unchanged, stale_version)
     inputs: Counter = field(default_factory=Counter)
+    #: records written with a ``duplicate_of`` (near-duplicates of an earlier record)
+    near_duplicates: int = 0
 
     def add_written(self, record: dict, stats: "RecordStats") -> None:
         """A record that was validated and written: only what is written is counted."""
@@ -143,6 +147,7 @@ class RunSummary:
         self.bytes_in += stats.raw_bytes
         self.bytes_out += len(record["text"].encode("utf-8"))
         self.repairs += stats.repairs
+        self.near_duplicates += record.get("duplicate_of") is not None
         for r in record["removed"]:
             self.removed_by_category[r["category"]] += 1
             self.removed_by_rule[r["rule"] or r["category"]] += 1
@@ -158,7 +163,7 @@ class RunSummary:
 
 
     def merge(self, other: "RunSummary") -> None:
-        for name in ("documents", "rejected", "bytes_in", "bytes_out", "seconds", "repairs"):
+        for name in ("documents", "rejected", "bytes_in", "bytes_out", "seconds", "repairs", "near_duplicates"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for name in ("removed_by_category", "removed_by_rule", "flags_by_kind", "flags_by_reason",
                      "rejects_by_reason", "inputs"):
@@ -175,7 +180,7 @@ class RunSummary:
         return {
             "documents": self.documents, "rejected": self.rejected,
             "bytes_in": self.bytes_in, "bytes_out": self.bytes_out, "seconds": round(self.seconds, 3),
-            "repairs": self.repairs,
+            "repairs": self.repairs, "near_duplicates": self.near_duplicates,
             "removed_by_category": dict(self.removed_by_category.most_common()),
             "removed_by_rule": dict(self.removed_by_rule.most_common()),
             "flags_by_kind": dict(self.flags_by_kind.most_common()),
@@ -191,6 +196,8 @@ class RecordStats:
 
     raw_bytes: int = 0
     repairs: int = 0
+    #: MinHash signature of the clean body (newsclean/near_duplicates.py), b"" when too short
+    minhash: bytes = b""
 
 
 @dataclass
@@ -262,7 +269,8 @@ def clean_batch(pages: list[Page | tuple[str, str]], config: PipelineConfig = Pi
             rejects.append(reject(source, "pipeline", f"{type(exc).__name__}: {exc}", id=document_id(raw)))
             summary.add_reject("pipeline", len(raw))
             continue
-        records.append(to_record(doc))
-        stats.append(RecordStats(doc.raw_bytes, doc.repairs))
+        record = to_record(doc)
+        records.append(record)
+        stats.append(RecordStats(doc.raw_bytes, doc.repairs, signature(record["text"], config.near_duplicates)))
     summary.seconds = time.perf_counter() - started
     return BatchResult(records, rejects, summary, stats, inputs)

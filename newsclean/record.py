@@ -136,4 +136,7 @@ def to_record(doc: Document) -> dict[str, Any]:
         "format": doc.format,
         "flags": flags,
         "removed": removed,
+        # alone until the writer's near-duplicate index says otherwise (newsclean/near_duplicates.py)
+        "duplicate_of": None,
+        "cluster": doc.id,
     }

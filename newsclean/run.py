@@ -21,8 +21,8 @@ import pickle
 import secrets
 import sys
 from collections import Counter, deque
-from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -30,8 +30,8 @@ from typing import Callable, Iterable, Iterator
 import orjson
 
 from .corpus import CorpusLines, article_and_lines
-from .io import DOCUMENTS, SUMMARY, InputError, OutputWriter, discover, screen_batch, write_jsonl_atomic, \
-    write_summary
+from .io import DOCUMENTS, SUMMARY, InputError, OutputWriter, discover, screen_batch, write_jsonl_atomic, write_summary
+from .near_duplicates import NearDuplicateIndex
 from .pipeline import BatchResult, PipelineConfig, RunSummary, clean_batch
 from .quotes import QuoteIndex
 from .readers import Fields, Page, container_kind, pages
@@ -329,7 +329,7 @@ def _exclusive(out: Path):
 def _clean_incremental(files, out: Path, batch_size, config, on_batch, workers, corpus_lines, state_url, reclean,
                        shard_bytes, compress, on_plan, batch_runner, fields) -> RunSummary:
     from .dataset import DEFAULT_SHARD_BYTES, ShardSet, write_manifest
-    from .state import StateStore, default_url
+    from .state import NearDuplicateStore, StateStore, default_url
 
     store = StateStore(state_url or default_url(out))
     version = pipeline_version()
@@ -353,6 +353,7 @@ def _clean_incremental(files, out: Path, batch_size, config, on_batch, workers, 
         shard_cap = shard_bytes or DEFAULT_SHARD_BYTES
         docs = ShardSet(out, "documents", run, store, shard_cap, compress)
         rejects = ShardSet(out, "rejects", run, store, shard_cap, compress)
+        near = NearDuplicateIndex(NearDuplicateStore(store), config.near_duplicates)
         sizes: dict[str, tuple[int, int]] = {}  # (size, mtime) of the pages in flight, for their input rows
 
         def remember(stream):
@@ -370,7 +371,7 @@ def _clean_incremental(files, out: Path, batch_size, config, on_batch, workers, 
                 keep = [i for i, a in enumerate(again) if not a]
                 result = BatchResult([result.records[i] for i in keep], result.rejects, result.summary,
                                      [result.stats[i] for i in keep], result.inputs)
-            valid, bad = screen_batch(result, summary, store.live_record)
+            valid, bad = screen_batch(result, summary, store.live_record, near)
             for record in valid:
                 record.update(run=run, cleaned_at=cleaned_at, version=version)
             lengths = {**docs.append(valid), **rejects.append(bad)}
@@ -385,7 +386,8 @@ def _clean_incremental(files, out: Path, batch_size, config, on_batch, workers, 
             for row in input_rows:
                 row["document"] = ids.get(row["source"], row["document"])
             store.commit_batch(run, version, lengths, input_rows,
-                               [{"id": r["id"], "source": r["source"], "shard": docs.name} for r in valid])
+                               [{"id": r["id"], "source": r["source"], "shard": docs.name} for r in valid],
+                               near.backend.take_pending())
             docs.roll_if_full()
             rejects.roll_if_full()
             if on_batch:

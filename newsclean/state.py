@@ -12,6 +12,9 @@ SQLAlchemy URL can be named instead (a shared Postgres for workers on several ma
 - ``runs``: one row per run, with its status and summary;
 - ``blobs``: derived state a later run extends instead of rebuilding (the pickled quote index of
   the records it covers, so ``quotes.jsonl`` is updated, not rebuilt, when records are only added);
+- ``near_index`` / ``near_bands``: every record's MinHash signature and cluster, and its LSH band
+  keys (newsclean/near_duplicates.py), so today's syndicated copy is marked as a duplicate of last
+  week's record; committed with the batch that wrote the record;
 - ``corpus_lines`` / ``corpus_documents``: the corpus pre-pass's line counts (newsclean/corpus.py),
   kept so that what was learnt from earlier runs' pages serves later ones, and so that a resumed
   run sees the same counts as an uninterrupted one.
@@ -70,6 +73,19 @@ runs = Table(
     Column("status", String, nullable=False),  # running, completed, failed, interrupted
     Column("version", String, nullable=False),
     Column("summary", Text),
+)
+near_index = Table(  # one row per record written, in writing order (seq)
+    "near_index", _meta,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("id", String, nullable=False),
+    Column("source", String, nullable=False),
+    Column("cluster", String, nullable=False),
+    Column("signature", LargeBinary, nullable=False),
+)
+near_bands = Table(
+    "near_bands", _meta,
+    Column("key", BigInteger, nullable=False, index=True),
+    Column("seq", Integer, nullable=False),
 )
 blobs = Table(  # derived state a later run may extend instead of rebuilding (the quote index)
     "blobs", _meta,
@@ -153,11 +169,16 @@ class StateStore:
         return row.source if row else None
 
     def commit_batch(self, run: str, version: str, shard_lengths: dict[str, tuple[str, int, int]],
-                     input_rows: list[dict], record_rows: list[dict]) -> None:
+                     input_rows: list[dict], record_rows: list[dict], near: list | None = None) -> None:
         """One batch, in one transaction: shard lengths ``{name: (kind, bytes, lines)}``, the inputs
-        it cleaned (``source, size, mtime_ns, raw_sha256, status, document``) and the records it
-        wrote (``id, source, shard``); an earlier record of the same source is superseded."""
+        it cleaned (``source, size, mtime_ns, raw_sha256, status, document``), the records it
+        wrote (``id, source, shard``; an earlier record of the same source is superseded) and their
+        near-duplicate index entries (``(Entry, band keys)``)."""
         with self.engine.begin() as c:
+            for entry, keys in near or ():
+                seq = c.execute(insert(near_index).values(id=entry.id, source=entry.source, cluster=entry.cluster,
+                                                          signature=entry.signature)).inserted_primary_key[0]
+                c.execute(insert(near_bands), [{"key": k, "seq": seq} for k in keys])
             for name, (kind, length, lines) in shard_lengths.items():
                 if c.execute(update(shards).where(shards.c.name == name)
                              .values(committed_bytes=length, lines=lines)).rowcount == 0:
@@ -273,3 +294,32 @@ class StateStore:
             rows = [(r.key % (1 << 64), r.documents) for r in
                     c.execute(select(corpus_lines).where(corpus_lines.c.documents >= min_documents))]
         return total, rows
+
+
+class NearDuplicateStore:
+    """The near-duplicate index backend of an incremental dataset: entries of earlier runs from the
+    state database, this batch's in memory until :meth:`StateStore.commit_batch` writes them."""
+
+    def __init__(self, store: StateStore) -> None:
+        self.store = store
+        self.pending: list = []
+
+    def candidates(self, keys: list[int]) -> list:
+        from .near_duplicates import Entry
+
+        with self.store.engine.connect() as c:
+            seqs = select(near_bands.c.seq).where(near_bands.c.key.in_(keys))
+            rows = c.execute(select(near_index).where(near_index.c.seq.in_(seqs)).order_by(near_index.c.seq))
+            found = [Entry(r.id, r.source, r.cluster, r.signature) for r in rows]
+        wanted = set(keys)
+        return found + [entry for entry, k in self.pending if wanted.intersection(k)]
+
+    def add(self, entry, keys: list[int]) -> None:
+        self.pending.append((entry, keys))
+
+    def discard(self, doc_id: str, keys: list[int]) -> None:
+        self.pending = [(e, k) for e, k in self.pending if e.id != doc_id]
+
+    def take_pending(self) -> list:
+        pending, self.pending = self.pending, []
+        return pending

@@ -48,9 +48,13 @@ class DocumentSchema(pa.DataFrameModel):
     url: Series[str] = pa.Field(nullable=True, str_matches=r"^(https?://|www\.)\S+$")
     language: Series[str] = pa.Field(isin=sorted(ISO_639_1 | {UNDETERMINED_LANGUAGE}))
     format: Series[str] = pa.Field(isin=["text", "markdown", "html"])
+    # near-duplicates (newsclean/near_duplicates.py): the first earlier record this one is a
+    # near-duplicate of, and the id of its cluster's first record (its own id when alone)
+    duplicate_of: Series[str] = pa.Field(nullable=True, str_matches=r"^[0-9a-f]{8,64}$")
+    cluster: Series[str] = pa.Field(str_matches=r"^[0-9a-f]{8,64}$")
     # incremental datasets only (null in a snapshot): the run that wrote the record, when, and the
     # pipeline version (package + models) that cleaned it
-    run: Series[str] = pa.Field(nullable=True, str_matches=r"^\d{8}T\d{6}[0-9a-f]{4}$")
+    run: Series[str] = pa.Field(nullable=True, str_matches=r"^\d{8}T\d{6}(\d{6})?[0-9a-f]{4,}$")
     cleaned_at: Series[str] = pa.Field(nullable=True)
     version: Series[str] = pa.Field(nullable=True, str_length={"min_value": 1})
 
