@@ -514,13 +514,18 @@ class QuoteIndex:
 
     same_jaccard: float = 0.3
     same_containment: float = 0.6
-    #: quotes shorter than this are listed but never linked (their MinHash estimates are noisy)
+    #: quotes shorter than this are linked only to the same wording, verbatim (case and punctuation
+    #: folded): their MinHash estimates are too noisy for a paraphrase
     link_min_words: int = 8
+    #: quotes of at least this many words are listed (and linked when verbatim)
+    min_words: int = 5
     lsh_threshold: float = 0.15
     num_perm: int = 64
     quotes: list[dict] = field(default_factory=list)
     _lsh: object = None
     _signatures: list = field(default_factory=list)
+    #: first quote (its key) of each normalised wording
+    _wordings: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         from datasketch import MinHashLSH
@@ -543,7 +548,7 @@ class QuoteIndex:
         return overlap / min(size, other_size) >= self.same_containment
 
     def add(self, record: dict) -> None:
-        for start, end, quote, speaker in find_quotes(record["text"]):
+        for start, end, quote, speaker in find_quotes(record["text"], self.min_words):
             sh = shingles(quote)
             if not sh:
                 continue
@@ -553,6 +558,10 @@ class QuoteIndex:
             linkable = len(quote.split()) >= self.link_min_words
             same = sorted(int(k) for k in self._lsh.query(mh) if self._same_statement(mh, len(sh), int(k))) \
                 if linkable else []
+            wording = normalise(quote)
+            verbatim = self._wordings.setdefault(wording, key)
+            if verbatim != key and verbatim not in same:
+                same = sorted(same + [verbatim])
             if linkable:
                 self._lsh.insert(str(key), mh)
             self._signatures.append((mh, len(sh)))

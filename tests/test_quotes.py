@@ -173,3 +173,16 @@ def test_a_line_cut_after_the_article_that_repeats_it_is_recorded_as_a_repeat():
     assert [(r.category, r.rule, r.repeats_paragraph) for r in out.removed] == [
         ("duplicate_quote", "repeated_after_article", 0), ("related_content", "after_article", None)]
     assert [b.text for b in out.blocks] == [b.text for b in doc.blocks]  # nothing cut or kept anew
+
+
+def test_short_identical_quotes_link_verbatim_and_short_different_ones_do_not():
+    index = QuoteIndex()
+    for i in range(4):  # four copies of one article: one statement, four occurrences
+        index.add({"id": f"d{i}", "source": f"{i}.txt",
+                   "text": f"Copy {i}. “Not all issues have been resolved yet,” the envoy said."})
+    index.add({"id": "e", "source": "e.txt", "text": "“Not all issues were raised by us,” the envoy said."})
+    rows = index.rows()
+    [same] = [r for r in rows if len(r["documents"]) > 1]
+    assert same["documents"] == ["d0", "d1", "d2", "d3"] and len(same["occurrences"]) == 4
+    assert same["quote"] == "Not all issues have been resolved yet,"
+    assert len(rows) == 2  # the other short quote stays a statement of its own
