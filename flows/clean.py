@@ -1,6 +1,8 @@
 """The Prefect flow: the CLI's runner (newsclean/run.py) with one Prefect task per batch of files.
 
-A task costs ~15 ms of engine overhead, so tasks are batches of files, never single documents.
+A task costs ~15 ms of engine overhead, so tasks are batches of pages, never single documents. With
+``workers`` > 1 or a ``dask_address``, the batches run on Dask through prefect-dask (a local cluster,
+or an existing one): the parent flow picks the task runner and runs the batches in a subflow.
 The runner decides what to clean (incremental by default: only new and changed files, resumable)
 and writes results in input order, so output is identical to ``newsclean clean``; batches in
 flight are bounded. Each run publishes a Markdown artifact with the run summary, visible in the
@@ -22,6 +24,7 @@ from prefect.cache_policies import NO_CACHE
 from newsclean.corpus import CorpusLines
 from newsclean.io import REJECTS, discover, read_jsonl
 from newsclean.pipeline import BatchResult, InputLimits, PipelineConfig, clean_batch
+from newsclean.readers import Fields
 from newsclean.run import DEFAULT_BATCH_SIZE, clean_files, clean_incremental
 
 
@@ -74,23 +77,54 @@ def summary_markdown(summary: dict, out_dir: str, rejects: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def task_runner_for(workers: int, dask_address: str | None):
+    """Prefect's task runner for a run: Dask through prefect-dask when a scheduler address is given
+    (an existing cluster) or ``workers`` > 1 (a local cluster of that many processes, closed after
+    the run); else Prefect's default (one batch at a time here: the cleaning is CPU-bound)."""
+    if not dask_address and workers <= 1:
+        return None
+    from prefect_dask import DaskTaskRunner
+
+    if dask_address:
+        return DaskTaskRunner(address=dask_address)
+    return DaskTaskRunner(cluster_class="distributed.LocalCluster",
+                          cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True,
+                                          "dashboard_address": ":0"})  # any free port: never a clash
+
+
+@flow(name="newsclean-clean-batches", log_prints=True)
+def clean_batches_flow(files: list[tuple[str, str]], out_dir: str, options: dict, incremental: bool) -> dict:
+    """The runner over ``files`` with one task per batch, on the task runner the parent chose."""
+    run = clean_incremental if incremental else clean_files
+    return run(files, out_dir, batch_runner=_task_batches, **options).as_dict()
+
+
 @flow(name="newsclean-clean", log_prints=True)
 def clean_flow(raw_paths: list[str] | None = None, out_dir: str = "clean",
                batch_size: int = DEFAULT_BATCH_SIZE, incremental: bool = True, workers: int = 1,
                corpus_lines: bool = True, reclean: bool = False, state_url: str | None = None,
-               force: bool = False, max_mb: float = 50, time_budget: float = 60) -> dict:
+               force: bool = False, max_mb: float = 50, time_budget: float = 60,
+               fields: list[str] | None = None, dask_address: str | None = None,
+               shard_mb: int = 64, gzip_shards: bool = False) -> dict:
     """Clean the raw files under ``raw_paths`` (default ``["raw"]``) into ``out_dir``: by default
-    only new and changed ones, appended to the dataset there (``incremental=False``: a snapshot)."""
+    only new and changed ones, appended to the dataset there (``incremental=False``: a snapshot).
+
+    The parameters are the CLI's options: ``workers`` > 1 cleans batches on a local Dask cluster
+    of that many processes, ``dask_address`` on an existing cluster (``tcp://HOST:PORT``);
+    ``fields`` renames JSON Lines fields (``["html=raw_html"]``)."""
     logger = get_run_logger()
     files = discover(raw_paths or ["raw"])  # a missing folder raises: the run fails, output untouched
     logger.info("%d files under %s", len(files), raw_paths or ["raw"])
     config = PipelineConfig(limits=InputLimits(max_bytes=int(max_mb * 1024 * 1024), seconds=time_budget))
+    options = dict(batch_size=batch_size, config=config, workers=workers, corpus_lines=corpus_lines,
+                   fields=Fields.parse(fields or []))
     if incremental:
-        summary = clean_incremental(files, out_dir, batch_size, config, workers=workers, corpus_lines=corpus_lines,
-                                    state_url=state_url, reclean=reclean, batch_runner=_task_batches).as_dict()
+        options.update(state_url=state_url, reclean=reclean, shard_bytes=shard_mb * 1024 * 1024, compress=gzip_shards)
     else:
-        summary = clean_files(files, out_dir, batch_size, config, workers=workers, corpus_lines=corpus_lines,
-                              force=force, batch_runner=_task_batches).as_dict()
+        options.update(force=force)
+    runner = task_runner_for(workers, dask_address)
+    inner = clean_batches_flow if runner is None else clean_batches_flow.with_options(task_runner=runner)
+    summary = inner(files, out_dir, options, incremental)
     create_markdown_artifact(key="newsclean-run-summary",
                              markdown=summary_markdown(summary, out_dir, _first_rejects(Path(out_dir))),
                              description=f"newsclean: {summary['documents']} cleaned, {summary['rejected']} rejected")

@@ -21,7 +21,7 @@ from . import __version__
 from .io import DOCUMENTS, QUOTES, REJECTS, SUMMARY, InputError, discover
 from .pipeline import InputLimits, PipelineConfig, RunSummary
 from .readers import SUPPORTED, Fields, container_kind
-from .run import DEFAULT_BATCH_SIZE, clean_files, clean_incremental
+from .run import DEFAULT_BATCH_SIZE, clean_files, clean_incremental, dask_batches
 
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, rich_markup_mode="rich",
@@ -81,6 +81,8 @@ def _use_prefect(flag: Optional[bool]) -> bool:
 
   newsclean clean big-corpus/ --out clean -j 4      [dim]# 4 processes[/dim]
 
+  newsclean clean big-corpus/ --out clean --dask tcp://10.0.0.5:8786   [dim]# on a Dask cluster[/dim]
+
   newsclean clean crawl.jsonl.gz --field html=raw_html -i --out data   [dim]# a page per line; reruns skip lines already cleaned[/dim]
 
   newsclean clean CC-NEWS-2026.warc.gz --out clean  [dim]# every HTML response record[/dim]
@@ -105,7 +107,11 @@ def clean(
     prefect: Optional[bool] = typer.Option(None, "--prefect/--no-prefect",
                                            help="Run as a Prefect flow. Default: only when PREFECT_API_URL is set."),
     workers: int = typer.Option(1, "--workers", "-j", min=1,
-                                help="Processes cleaning batches in parallel (plain runs; same output)."),
+                                help="Processes cleaning batches in parallel (same output, in input order)."),
+    dask: Optional[str] = typer.Option(None, "--dask", metavar="ADDRESS",
+                                       help="Clean batches on Dask: 'local' (a local cluster of -j processes) or "
+                                            "an existing cluster's scheduler, tcp://HOST:PORT (its workers need "
+                                            "newsclean installed, and the input paths must be readable there)."),
     corpus_lines: bool = typer.Option(True, "--corpus-lines/--no-corpus-lines",
                                       help="Pre-pass: short lines repeated on many pages of the input are furniture."),
     incremental: bool = typer.Option(False, "--incremental", "-i",
@@ -153,6 +159,8 @@ def clean(
         raise typer.Exit(EXIT_USAGE) from None
     config = PipelineConfig(limits=InputLimits(max_bytes=int(max_mb * 1024 * 1024), seconds=time_budget))
     options = dict(batch_size=batch_size, config=config, workers=workers, corpus_lines=corpus_lines, fields=fields)
+    if dask:
+        options["batch_runner"] = dask_batches(None if dask == "local" else dask)
     if incremental:
         options.update(incremental=True, state_url=state, reclean=reclean, shard_bytes=shard_mb * 1024 * 1024,
                        compress=gzip_shards)
@@ -161,7 +169,10 @@ def clean(
     signal.signal(signal.SIGTERM, _terminate)  # systemd, Kubernetes and timeout stop a run this way
     try:
         if _use_prefect(prefect):
-            summary = _run_flow(paths, out, batch_size, workers, corpus_lines, incremental, force)
+            summary = _run_flow(paths, out, incremental, dict(
+                batch_size=batch_size, workers=workers, corpus_lines=corpus_lines, force=force, reclean=reclean,
+                state_url=state, max_mb=max_mb, time_budget=time_budget, fields=list(field),
+                dask_address=None if dask in (None, "local") else dask, shard_mb=shard_mb, gzip_shards=gzip_shards))
         else:
             summary = _run_plain(files, out, options, show=not quiet and sys.stderr.isatty())
     except KeyboardInterrupt:
@@ -184,8 +195,7 @@ def _terminate(_signum, _frame) -> None:
     raise KeyboardInterrupt
 
 
-def _run_flow(paths, out: Path, batch_size: int, workers: int, corpus_lines: bool, incremental: bool,
-              force: bool) -> RunSummary:
+def _run_flow(paths, out: Path, incremental: bool, params: dict) -> RunSummary:
     """The same clean through the Prefect engine; a Prefect API that does not answer is reported
     with the way to run without it."""
     import httpx
@@ -200,9 +210,8 @@ def _run_flow(paths, out: Path, batch_size: int, workers: int, corpus_lines: boo
                              f"--no-prefect") from None
     from flows.clean import clean_flow
 
-    return RunSummary.from_dict(clean_flow(raw_paths=[str(p) for p in paths], out_dir=str(out), batch_size=batch_size,
-                                           workers=workers, corpus_lines=corpus_lines, incremental=incremental,
-                                           force=force))
+    return RunSummary.from_dict(clean_flow(raw_paths=[str(p) for p in paths], out_dir=str(out),
+                                           incremental=incremental, **params))
 
 
 def _run_plain(files: list[tuple[str, str]], out: Path, options: dict, show: bool) -> RunSummary:

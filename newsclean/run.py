@@ -94,6 +94,48 @@ def _cleaned_batches(batches: Iterable[list[Page]], config: PipelineConfig, work
             yield result
 
 
+def dask_batches(address: str | None = None) -> BatchRunner:
+    """A batch runner on Dask: the cluster whose scheduler is at ``address`` (``tcp://HOST:PORT``;
+    its workers need newsclean installed), or a local cluster of ``workers`` processes (one thread
+    each) started for the run and closed after it. At most ``2 × cluster threads`` batches are in
+    flight, and results come back in input order, so the output is the plain run's."""
+
+    def run(batches: Iterable[list[Page]], config: PipelineConfig, workers: int,
+            corpus: CorpusLines | None) -> Iterator[BatchResult]:
+        from distributed import Client, LocalCluster
+
+        cluster = None
+        if address:
+            client = Client(address)
+        else:
+            cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True,
+                                   dashboard_address=None)
+            client = Client(cluster)
+        try:
+            shared = client.scatter(corpus, broadcast=True) if corpus is not None else None
+            limit = 2 * max(1, sum(client.nthreads().values()))
+            pending: deque = deque()
+            todo = iter(batches)
+            for batch in todo:
+                pending.append(client.submit(clean_batch, batch, config, shared, pure=False))
+                if len(pending) >= limit:
+                    break
+            while pending:
+                future = pending.popleft()
+                result = future.result()
+                future.release()
+                nxt = next(todo, None)
+                if nxt is not None:
+                    pending.append(client.submit(clean_batch, nxt, config, shared, pure=False))
+                yield result
+        finally:
+            client.close()
+            if cluster is not None:
+                cluster.close()
+
+    return run
+
+
 def run_clean(paths: Iterable[str | Path], out_dir: str | Path, batch_size: int = DEFAULT_BATCH_SIZE,
               config: PipelineConfig = PipelineConfig(),
               on_batch: Callable[[BatchResult, int], None] | None = None, workers: int = 1,
