@@ -9,8 +9,11 @@ The one runner behind ``newsclean clean`` and the Prefect flow. Two output modes
   shards of an append-only dataset (newsclean/dataset.py), each batch committed to the state
   store (newsclean/state.py) in one transaction, so a killed run resumes where it stopped.
 
-Batches are cleaned here or by worker processes, at most ``2 × workers`` in flight, and written in
-input order, so the output does not depend on scheduling and memory does not grow with the corpus.
+Inputs are streamed as pages (newsclean/readers.py: a file, a JSON Lines line, a WARC record) and
+cut into batches lazily. Batches are cleaned here, by worker processes, or on Dask
+(:func:`dask_batches`), at most ``2 × workers`` in flight, and written in input order, so the
+output does not depend on scheduling and memory does not grow with the corpus. Everything that
+links records (identical ids, near-duplicates, quotes) happens in the writer, in that order.
 """
 from __future__ import annotations
 
