@@ -24,19 +24,23 @@ SHARED = ROOT.parent / "shared" / "bench"
 
 
 def main() -> None:
-    from newsclean.garble import score_sentences
+    from newsclean.garble import LM_COUNTS, GarbleRules, score_sentences
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("gold", nargs="?", type=Path, default=SHARED / "garble" / "dev.jsonl")
     ap.add_argument("--pred", type=Path, default=ROOT / "bench" / "out" / "garble.jsonl")
     ap.add_argument("--batch", type=int, default=256)
+    ap.add_argument("--garble", choices=("lm", "fast"), default=GarbleRules().mode,
+                    help="the detector's mode (default: the pipeline's default)")
     a = ap.parse_args()
+    rules = GarbleRules(mode=a.garble)
     rows = [json.loads(line) for line in a.gold.read_text(encoding="utf-8").splitlines() if line.strip()]
-    score_sentences([rows[0]["text"]])  # warm-up: model load is not a sentence's cost
+    score_sentences([rows[0]["text"]], rules)  # warm-up: model load is not a sentence's cost
+    LM_COUNTS.clear()
     started = time.perf_counter()
     scored = []
     for i in range(0, len(rows), a.batch):
-        scored += score_sentences([r["text"] for r in rows[i:i + a.batch]])
+        scored += score_sentences([r["text"] for r in rows[i:i + a.batch]], rules)
     elapsed = time.perf_counter() - started
     a.pred.parent.mkdir(parents=True, exist_ok=True)
     with a.pred.open("w", encoding="utf-8") as fh:

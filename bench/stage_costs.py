@@ -33,14 +33,18 @@ def clear_caches() -> None:
 
 
 def main() -> None:
+    from newsclean.garble import LM_COUNTS, GarbleRules
     from newsclean.pipeline import PipelineConfig, ingest_document, stages
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("folder", nargs="?", type=Path, default=DEFAULT)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--suffix", default=".txt", help=".txt (text dumps) or .html")
+    ap.add_argument("--garble", choices=("fast", "lm"), default="fast", help="the garble stage's mode")
+    ap.add_argument("--limit", type=int, default=0, help="only the first N files (0: all)")
     a = ap.parse_args()
-    files = sorted(a.folder.glob(f"*{a.suffix}"))
+    files = sorted(a.folder.glob(f"*{a.suffix}"))[:a.limit or None]
+    config = PipelineConfig(garble=GarbleRules(mode=a.garble))
     raws = [(f.read_bytes(), f.name) for f in files]
     times: dict[str, list[float]] = defaultdict(list)
     garble_per_5kb: list[float] = []
@@ -50,7 +54,7 @@ def main() -> None:
             t = time.perf_counter()
             doc = ingest_document(raw, name)
             spent = {"ingest+segment": time.perf_counter() - t}
-            for stage_name, stage in stages(PipelineConfig()):
+            for stage_name, stage in stages(config):
                 t = time.perf_counter()
                 doc = stage(doc)
                 spent[stage_name] = time.perf_counter() - t
@@ -68,6 +72,10 @@ def main() -> None:
         print(f"{k:16s} {statistics.mean(v):8.2f} {statistics.median(v):8.2f} {v[int(0.9 * len(v))]:8.2f}")
     g = sorted(garble_per_5kb)
     print(f"{'garble per 5 KB':16s} {statistics.mean(g):8.2f} {statistics.median(g):8.2f} {g[int(0.9 * len(g))]:8.2f}")
+    if a.garble == "lm":
+        share = LM_COUNTS["scored_by_lm"] / max(1, LM_COUNTS["sentences"])
+        print(f"LM mode: {LM_COUNTS['scored_by_lm']} of {LM_COUNTS['sentences']} sentences given to the fluency "
+              f"models were scored by the LM ({share:.1%}), over all passes")
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ from prefect.cache_policies import NO_CACHE
 from newsclean.corpus import CorpusLines
 from newsclean.io import REJECTS, discover, read_jsonl
 from newsclean.pipeline import BatchResult, InputLimits, PipelineConfig, clean_batch
+from newsclean.garble import GarbleRules
 from newsclean.readers import Fields
 from newsclean.run import DEFAULT_BATCH_SIZE, clean_files, clean_incremental
 
@@ -105,17 +106,18 @@ def clean_flow(raw_paths: list[str] | None = None, out_dir: str = "clean",
                corpus_lines: bool = True, reclean: bool = False, state_url: str | None = None,
                force: bool = False, max_mb: float = 50, time_budget: float = 60,
                fields: list[str] | None = None, dask_address: str | None = None,
-               shard_mb: int = 64, gzip_shards: bool = False) -> dict:
+               shard_mb: int = 64, gzip_shards: bool = False, garble: str = "fast") -> dict:
     """Clean the raw files under ``raw_paths`` (default ``["raw"]``) into ``out_dir``: by default
     only new and changed ones, appended to the dataset there (``incremental=False``: a snapshot).
 
     The parameters are the CLI's options: ``workers`` > 1 cleans batches on a local Dask cluster
     of that many processes, ``dask_address`` on an existing cluster (``tcp://HOST:PORT``);
-    ``fields`` renames JSON Lines fields (``["html=raw_html"]``)."""
+    ``fields`` renames JSON Lines fields (``["html=raw_html"]``); ``garble`` is "fast" or "lm"."""
     logger = get_run_logger()
     files = discover(raw_paths or ["raw"])  # a missing folder raises: the run fails, output untouched
     logger.info("%d files under %s", len(files), raw_paths or ["raw"])
-    config = PipelineConfig(limits=InputLimits(max_bytes=int(max_mb * 1024 * 1024), seconds=time_budget))
+    config = PipelineConfig(limits=InputLimits(max_bytes=int(max_mb * 1024 * 1024), seconds=time_budget),
+                            garble=GarbleRules(mode=garble))
     options = dict(batch_size=batch_size, config=config, workers=workers, corpus_lines=corpus_lines,
                    fields=Fields.parse(fields or []))
     if incremental:

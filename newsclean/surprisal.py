@@ -1,0 +1,132 @@
+"""Surprisal: the LM garble mode's sentence features and the model that combines them.
+
+Owns what the language model (newsclean/lm.py) says about a sentence, and how that is weighed
+against the fast fluency model (newsclean/fluency.py). Each sentence is scored alone after the
+model's document separator, as the benchmark scores it. Its features:
+
+- ``fast_logit``: the fast fluency model's logit (its n-grams, surface statistics and rules);
+- ``lm_mean``: mean log-probability per token (how fluent the model finds it);
+- ``slor``: SLOR (Pauls & Klein 2012; Lau et al. 2017), the LM log-probability minus the words'
+  unigram log-probability (wordfreq), per token: fluency with word rarity taken out, so a correct
+  rare name costs less than a mangled phrase;
+- ``lm_std``: the spread of the tokens' log-probabilities;
+- ``log_tokens``: the sentence length.
+
+A logistic regression over them (trained by ``bench/train_garble_lm.py`` on the garble
+benchmark's dev split, shipped as plain arrays in ``models/garble_lm.npz``) gives the probability
+that the sentence is garbled. In the pipeline the LM runs only on sentences whose fast probability
+reaches ``gate`` (the others cannot reach the threshold: on dev, none of the garbled sentences the
+LM model flags lies below it), and the word whose SLOR is lowest points the flag at the garbled
+words when it stands out (``lm_surprisal``).
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+MODEL_PATH = Path(__file__).parent / "models" / "garble_lm.npz"
+LM_FEATURES = ("fast_logit", "lm_mean", "slor", "lm_std", "log_tokens")
+_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’-](?=[^\W\d_]))*")
+#: the unigram log-probability of a word wordfreq does not know
+UNKNOWN_LOGP = math.log(1e-8)
+
+
+@lru_cache(maxsize=200_000)
+def unigram_logp(word: str) -> float:
+    from wordfreq import word_frequency
+
+    f = word_frequency(word.lower(), "en")
+    return math.log(f) if f > 0 else UNKNOWN_LOGP
+
+
+@dataclass(frozen=True)
+class Surprisal:
+    """What the LM said about one sentence."""
+
+    lm_mean: float
+    slor: float
+    lm_std: float
+    log_tokens: float
+    #: (start, end, SLOR per token) of the word the LM found least likely for its frequency
+    worst_word: tuple[int, int, float] | None
+
+
+def word_spans(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _WORD.finditer(text)]
+
+
+def surprisals(sentences: list[str], batch: int = 32) -> list[Surprisal]:
+    """LM features of each sentence (scored alone, in batches of ``batch``, longest first so that
+    a batch pads little)."""
+    from .lm import load
+
+    model = load()
+    order = sorted(range(len(sentences)), key=lambda i: -len(sentences[i]))
+    out: list[Surprisal | None] = [None] * len(sentences)
+    for k in range(0, len(order), batch):
+        idx = order[k:k + batch]
+        for i, (ids, lp) in zip(idx, model.token_logprobs([sentences[j] for j in idx])):
+            out[i] = _features(model, sentences[i], ids, lp)
+    return out  # type: ignore[return-value]
+
+
+def _features(model, text: str, ids: list[int], lp: np.ndarray) -> Surprisal:
+    n = max(1, len(lp))
+    spans = word_spans(text)
+    uni = sum(unigram_logp(text[s:e]) for s, e in spans)
+    # tokens to words: walk the decoded tokens along the text
+    pieces = model.words(ids)
+    pos, token_word = 0, []
+    for piece in pieces:
+        stripped = piece.lstrip()
+        found = text.find(stripped, pos) if stripped else -1
+        start = found if found >= 0 else pos
+        pos = start + len(stripped) if found >= 0 else pos
+        token_word.append(next((w for w, (s, e) in enumerate(spans) if s <= start < e), None))
+    worst = None
+    for w, (s, e) in enumerate(spans):
+        toks = [lp[t] for t, tw in enumerate(token_word) if tw == w]
+        if not toks:
+            continue
+        score = (sum(toks) - unigram_logp(text[s:e])) / len(toks)
+        if worst is None or score < worst[2]:
+            worst = (s, e, float(score))
+    return Surprisal(float(lp.mean()) if len(lp) else 0.0, float((lp.sum() - uni) / n),
+                     float(lp.std()) if len(lp) else 0.0, math.log(n), worst)
+
+
+def feature_row(fast_logit: float, s: Surprisal) -> list[float]:
+    return [fast_logit, s.lm_mean, s.slor, s.lm_std, s.log_tokens]
+
+
+class LMGarbleModel:
+    """P(garbled) from the fast model's logit and the LM's features, from the shipped weights."""
+
+    def __init__(self, path: Path = MODEL_PATH) -> None:
+        data = np.load(path, allow_pickle=False)
+        self.mean = data["mean"]
+        self.scale = data["scale"]
+        self.weights = data["weights"]
+        self.intercept = float(data["intercept"])
+        self.threshold = float(data["threshold"])
+        #: the LM runs only on sentences whose fast probability reaches this
+        self.gate = float(data["gate"])
+        #: a word whose SLOR is this far below the sentence's is where the flag points
+        self.word_margin = float(data["word_margin"])
+
+    def probabilities(self, fast_p: np.ndarray, feats: list[Surprisal]) -> np.ndarray:
+        fast_p = np.clip(np.asarray(fast_p, dtype=np.float64), 1e-9, 1 - 1e-9)
+        logit = np.log(fast_p / (1 - fast_p))
+        X = np.array([feature_row(z, s) for z, s in zip(logit, feats)]).reshape(len(feats), len(LM_FEATURES))
+        z = ((X - self.mean) / self.scale) @ self.weights + self.intercept
+        return 1.0 / (1.0 + np.exp(-z))
+
+
+@lru_cache(maxsize=1)
+def load_model() -> LMGarbleModel | None:
+    return LMGarbleModel() if MODEL_PATH.exists() else None

@@ -1,0 +1,61 @@
+"""The LM garble mode (issue 15): SmolLM2's surprisal on the sentences the fast model cannot clear,
+a flag pointed at the garbled word where the LM can, and the same flags on every run."""
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from conftest import RAW, load_jsonl
+from newsclean.cli import app
+from newsclean.garble import LM_COUNTS, GarbleRules, score_sentences
+from newsclean.surprisal import surprisals
+
+runner = CliRunner()
+LM = GarbleRules(mode="lm")
+
+
+def test_the_lm_finds_a_shuffled_sentence_less_fluent_and_points_at_a_mangled_name():
+    fluent = "The peace agreement was signed by the ministers of both countries on Tuesday."
+    shuffled = "Tuesday ministers the of signed agreement both was peace countries by the on."
+    mangled = "The Russo-Dalal peace agreement was signed by the ministers of both countries on Tuesday."
+    a, b, c = surprisals([fluent, shuffled, mangled])
+    assert a.lm_mean > b.lm_mean + 2 and a.slor > b.slor
+    assert c.slor < a.slor
+    s, e, _ = c.worst_word
+    assert "Dalal" in mangled[s:e] or "Russo" in mangled[s:e]
+
+
+def test_the_lm_mode_moves_scores_the_right_way():
+    shuffled = "Tuesday ministers the of signed agreement both was peace countries by the on."
+    fluent = "The council approved the budget on Tuesday after a long debate about the schools."
+    (f_shuffled, _), (f_fluent, _) = score_sentences([shuffled, fluent], GarbleRules())
+    (l_shuffled, _), (l_fluent, _) = score_sentences([shuffled, fluent], LM)
+    assert l_shuffled > f_shuffled + 0.2 and l_fluent < f_fluent
+
+
+def test_scores_are_the_same_in_every_run_and_batch():
+    rows = [json.loads(line) for line in open(RAW.parent.parent / "shared" / "bench" / "garble" / "dev.jsonl")][:12] \
+        if (RAW.parent.parent / "shared").exists() else []
+    texts = [r["text"] for r in rows] or ["One sentence that is fine and ends well.", "An other one the the more."]
+    one = score_sentences(texts, LM)
+    again = score_sentences(texts[::-1], LM)[::-1]
+    assert one == again
+
+
+def test_lm_mode_through_the_cli_flags_the_sample_passages(tmp_path):
+    out = tmp_path / "out"
+    LM_COUNTS.clear()
+    result = runner.invoke(app, ["clean", str(RAW), "--out", str(out), "-q", "--garble", "lm"])
+    assert result.exit_code == 0, result.output
+    records = load_jsonl(out / "documents.jsonl")
+    flags = [f for r in records for f in r["flags"] if f["kind"] == "garbled"]
+    assert flags and all(r["text"][f["start"]:f["end"]] == f["text"] for r in records for f in r["flags"])
+    assert 0 < LM_COUNTS["scored_by_lm"] < LM_COUNTS["sentences"]  # the gate let only some through
+    fast = runner.invoke(app, ["clean", str(RAW), "--out", str(tmp_path / "fast"), "-q"])
+    assert fast.exit_code == 0
+    fast_flags = [f for r in load_jsonl(tmp_path / "fast" / "documents.jsonl") for f in r["flags"] if f["kind"] == "garbled"]
+    assert {(f["start"], f["end"]) for f in fast_flags if set(f["reasons"]) - {"low_fluency"}} <= \
+        {(f["start"], f["end"]) for f in flags}  # the precise rules flag the same spans in both modes
+    bad = runner.invoke(app, ["clean", str(RAW), "--out", str(tmp_path / "x"), "-q", "--garble", "slow"])
+    assert bad.exit_code == 2
