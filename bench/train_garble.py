@@ -69,6 +69,38 @@ def predict(arrays, texts, rules):
         return FluencyModel(path).probabilities(texts, rules)
 
 
+def load_dev(path: Path):
+    """(rows, texts, labels, groups, rule scores, surface features) of a garble benchmark file."""
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    texts = [r["text"] for r in rows]
+    y = np.array([r["label"] == "garbled" for r in rows])
+    groups = [r["group"] for r in rows]
+    rules = [rule_score(t) for t in texts]
+    surface = np.array([surface_features(t, s) for t, s in zip(texts, rules)])
+    return rows, texts, y, groups, rules, surface
+
+
+def out_of_fold(folds, texts, surface, y, rules) -> np.ndarray:
+    """The fluency model's out-of-fold probabilities on ``folds`` ([(train, test), ...])."""
+    oof = np.zeros(len(texts))
+    for train, test in folds:
+        arrays = fit([texts[i] for i in train], surface[train], y[train])
+        oof[test] = predict(arrays, [texts[i] for i in test], [rules[i] for i in test])
+    return oof
+
+
+def pick_threshold(oof: np.ndarray, y: np.ndarray, min_precision: float, min_threshold: float) -> float:
+    """The lowest probability (in steps of 0.01) at which the out-of-fold precision reaches
+    ``min_precision`` over at least 10 flags, never below ``min_threshold``."""
+    from sklearn.metrics import precision_score
+
+    for t in np.arange(0.50, 0.99, 0.01):
+        flagged = oof >= t
+        if flagged.sum() >= 10 and precision_score(y, flagged) >= min_precision:
+            return max(float(t), min_threshold)
+    return max(0.99, min_threshold)
+
+
 def main() -> None:
     from sklearn.metrics import precision_score, roc_auc_score
     from sklearn.model_selection import GroupKFold
@@ -83,28 +115,14 @@ def main() -> None:
                     help="never flag below this probability, whatever the precision on dev")
     ap.add_argument("--write", action="store_true")
     a = ap.parse_args()
-    rows = [json.loads(line) for line in a.dev.read_text(encoding="utf-8").splitlines() if line.strip()]
-    texts = [r["text"] for r in rows]
-    y = np.array([r["label"] == "garbled" for r in rows])
-    groups = [r["group"] for r in rows]
-    rules = [rule_score(t) for t in texts]
-    surface = np.array([surface_features(t, s) for t, s in zip(texts, rules)])
-    oof = np.zeros(len(rows))
-    for train, test in GroupKFold(a.folds).split(texts, y, groups):
-        arrays = fit([texts[i] for i in train], surface[train], y[train])
-        oof[test] = predict(arrays, [texts[i] for i in test], [rules[i] for i in test])
+    rows, texts, y, groups, rules, surface = load_dev(a.dev)
+    oof = out_of_fold(GroupKFold(a.folds).split(texts, y, groups), texts, surface, y, rules)
     print(f"{len(rows)} sentences, {a.folds}-fold GroupKFold by benchmark group")
     print(f"  out-of-fold ROC-AUC  overall {roc_auc_score(y, oof):.3f}")
     for src in sorted({r['source'] for r in rows}):
         m = np.array([r["source"] == src for r in rows])
         print(f"                       {src:22s} {roc_auc_score(y[m], oof[m]):.3f}")
-    threshold = 0.99
-    for t in np.arange(0.50, 0.99, 0.01):
-        flagged = oof >= t
-        if flagged.sum() >= 10 and precision_score(y, flagged) >= a.min_precision:
-            threshold = float(t)
-            break
-    threshold = max(threshold, a.min_threshold)
+    threshold = pick_threshold(oof, y, a.min_precision, a.min_threshold)
     flagged = (oof >= threshold) | (np.array(rules) >= 0.5)
     print(f"  threshold {threshold:.2f}: flagged precision {precision_score(y, flagged):.3f}, "
           f"recall {flagged[y].mean():.3f} (with the rules)")

@@ -19,7 +19,6 @@ writes newsclean/models/garble_lm.npz (plain arrays).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
@@ -30,10 +29,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from newsclean.fluency import surface_features  # noqa: E402
-from newsclean.garble import rule_score  # noqa: E402
 from newsclean.surprisal import LM_FEATURES, MODEL_PATH, feature_row, surprisals  # noqa: E402
-from train_garble import DEFAULT_DEV, fit, predict  # noqa: E402
+from train_garble import DEFAULT_DEV, load_dev, out_of_fold, pick_threshold  # noqa: E402
 
 C = 1.0
 
@@ -64,17 +61,9 @@ def main() -> None:
     ap.add_argument("--min-threshold", type=float, default=0.80)
     ap.add_argument("--write", action="store_true")
     a = ap.parse_args()
-    rows = [json.loads(line) for line in a.dev.read_text(encoding="utf-8").splitlines() if line.strip()]
-    texts = [r["text"] for r in rows]
-    y = np.array([r["label"] == "garbled" for r in rows])
-    groups = [r["group"] for r in rows]
-    rules = [rule_score(t) for t in texts]
-    surface = np.array([surface_features(t, s) for t, s in zip(texts, rules)])
+    rows, texts, y, groups, rules, surface = load_dev(a.dev)
     folds = list(GroupKFold(a.folds).split(texts, y, groups))
-    fast = np.zeros(len(rows))
-    for train, test in folds:
-        fast[test] = predict(fit([texts[i] for i in train], surface[train], y[train]), [texts[i] for i in test],
-                             [rules[i] for i in test])
+    fast = out_of_fold(folds, texts, surface, y, rules)
     if a.cache and a.cache.exists() and len(np.load(a.cache)["lm"]) == len(rows):
         lm = np.load(a.cache)["lm"]
     else:
@@ -99,13 +88,7 @@ def main() -> None:
             print(f"  {src:22s} {roc_auc_score(y[m], fast[m]):.3f} -> {roc_auc_score(y[m], oof[m]):.3f}")
     for i, name in enumerate(LM_FEATURES):
         print(f"  feature {name:12s} alone: AUC {max(roc_auc_score(y, X[:, i]), 1 - roc_auc_score(y, X[:, i])):.3f}")
-    threshold = 0.99
-    for t in np.arange(0.50, 0.99, 0.01):
-        flagged = oof >= t
-        if flagged.sum() >= 10 and precision_score(y, flagged) >= a.min_precision:
-            threshold = float(t)
-            break
-    threshold = max(threshold, a.min_threshold)
+    threshold = pick_threshold(oof, y, a.min_precision, a.min_threshold)
     flagged = oof >= threshold
     gate = float(np.percentile(fast[flagged], 1)) if flagged.any() else 0.5
     lost = flagged & (fast < gate)
