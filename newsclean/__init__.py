@@ -7,9 +7,19 @@ Library use, no Prefect needed::
 """
 from importlib.metadata import PackageNotFoundError, version
 
-from .pipeline import PipelineConfig, clean_batch, clean_document
-from .record import to_record
-from .run import clean_incremental, run_clean
+#: the library's entry points, imported on first use: `newsclean --version` and `import newsclean`
+#: do not pay for pandas, pandera, trafilatura and the models
+_LAZY = {"PipelineConfig": "pipeline", "clean_batch": "pipeline", "clean_document": "pipeline",
+         "to_record": "record", "clean_incremental": "run", "run_clean": "run"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        from importlib import import_module
+
+        return getattr(import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module 'newsclean' has no attribute {name!r}")
+
 
 try:
     __version__ = version("newsclean")

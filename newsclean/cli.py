@@ -10,7 +10,7 @@ import os
 import signal
 import sys
 from pathlib import Path
-from typing import List, Optional
+from typing import TYPE_CHECKING, List, Optional
 
 import typer
 from rich.console import Console
@@ -18,11 +18,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from . import __version__
-from .io import DOCUMENTS, QUOTES, REJECTS, SUMMARY, InputError, discover
-from .garble import GarbleRules
-from .pipeline import InputLimits, PipelineConfig, RunSummary
-from .readers import SUPPORTED, Fields, container_kind
-from .run import DEFAULT_BATCH_SIZE, clean_files, clean_incremental, dask_batches
+from .readers import DEFAULT_BATCH_SIZE, SUPPORTED, Fields, container_kind
+
+# the pipeline (pandas, pandera, trafilatura, the models) is imported by the commands that run it,
+# so that `newsclean --version` and `--help` answer at once
+if TYPE_CHECKING:
+    from .pipeline import RunSummary
 
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, rich_markup_mode="rich",
@@ -46,6 +47,8 @@ def main(version: Optional[bool] = typer.Option(None, "--version", callback=_ver
 
 
 def _summary_table(summary: RunSummary, out: Path, incremental: bool = False) -> Table:
+    from .io import DOCUMENTS, QUOTES, REJECTS, SUMMARY
+
     d = summary.as_dict()
     t = Table(title=f"newsclean: {out}", show_header=False, title_justify="left")
     t.add_column(style="bold")
@@ -144,6 +147,11 @@ def clean(
 ) -> None:
     """Clean files and folders into OUT/documents.jsonl and OUT/rejects.jsonl (or, with --incremental,
     add the new and changed ones to the dataset in OUT)."""
+    from .garble import GarbleRules
+    from .io import InputError, discover
+    from .pipeline import InputLimits, PipelineConfig
+    from .run import dask_batches
+
     paths = paths or [Path("raw")]
     if out.exists() and not out.is_dir():
         err.print(f"[red]error:[/red] --out must be a folder; {out} is a file")
@@ -216,6 +224,9 @@ def _terminate(_signum, _frame) -> None:
 def _run_flow(paths, out: Path, incremental: bool, params: dict) -> RunSummary:
     """The same clean through the Prefect engine; a Prefect API that does not answer is reported
     with the way to run without it."""
+    from .io import InputError
+    from .pipeline import RunSummary
+
     import httpx
 
     api = os.environ.get("PREFECT_API_URL")
@@ -233,6 +244,8 @@ def _run_flow(paths, out: Path, incremental: bool, params: dict) -> RunSummary:
 
 
 def _run_plain(files: list[tuple[str, str]], out: Path, options: dict, show: bool) -> RunSummary:
+    from .run import clean_files, clean_incremental
+
     run = clean_incremental if options.pop("incremental", False) else clean_files
     if not show:
         return run(files, out, **options)

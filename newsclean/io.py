@@ -16,8 +16,6 @@ from typing import IO, Callable, Iterable, Iterator
 
 import orjson
 
-from schemas import validate_records
-
 from .near_duplicates import NearDuplicateIndex
 from .pipeline import BatchResult, RecordStats, RunSummary, reject
 from .readers import SUPPORTED, is_supported
@@ -130,6 +128,8 @@ def screen_batch(batch: BatchResult, summary: RunSummary, first_source: Callable
     near = near if near is not None else NearDuplicateIndex()
     for record in fresh:
         near.assign(record, stats.get(id(record), none).minhash)
+    from schemas import validate_records  # pandas and pandera: only once there is a batch to write
+
     valid, invalid = validate_records(fresh)
     for record, problems in invalid:
         near.discard(record, stats.get(id(record), none).minhash)

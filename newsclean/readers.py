@@ -33,6 +33,8 @@ import orjson
 
 from .ingest import format_of
 
+#: pages per batch (one task of the flow, one unit of work of a process or Dask worker)
+DEFAULT_BATCH_SIZE = 50
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 WARC_SUFFIXES = (".warc",)
 #: a line longer than this is a reject (a page is rarely over 5 MB; one line is one page)

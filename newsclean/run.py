@@ -37,9 +37,8 @@ from .io import DOCUMENTS, SUMMARY, InputError, OutputWriter, discover, screen_b
 from .near_duplicates import NearDuplicateIndex
 from .pipeline import BatchResult, PipelineConfig, RunSummary, clean_batch
 from .quotes import QuoteIndex
-from .readers import Fields, Page, container_kind, pages
+from .readers import DEFAULT_BATCH_SIZE, Fields, Page, container_kind, pages
 
-DEFAULT_BATCH_SIZE = 50
 #: the lock file of an incremental dataset (hidden: no glob of the output matches it)
 LOCK = ".newsclean.lock"
 
