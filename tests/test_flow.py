@@ -15,6 +15,8 @@ def test_flow_matches_the_plain_run_and_publishes_an_artifact(prefect_harness, r
     assert load_jsonl(tmp_path / "flow" / "documents.jsonl") == load_jsonl(tmp_path / "plain" / "documents.jsonl")
 
     # the REST API directly: prefect 3.8.8's client sends nulls its own server refuses for this filter
+    # other tests' flows publish under the same key in this session's server: the newest is this one
     found = httpx.post(f"{PREFECT_API_URL.value()}/artifacts/filter",
-                       json={"artifacts": {"key": {"any_": ["newsclean-run-summary"]}}, "limit": 5}).json()
+                       json={"artifacts": {"key": {"any_": ["newsclean-run-summary"]}}, "sort": "CREATED_DESC",
+                             "limit": 5}).json()
     assert found and "**5** documents cleaned" in found[0]["data"]
