@@ -242,7 +242,8 @@ def _low_fluency_hits(blocks, block_hits: list[list[Hit]], rules: GarbleRules) -
     for (i, s, e), (score, reasons, span) in zip(where, scored):
         model_reasons = [r for r in reasons if r in ("low_fluency", "lm_surprisal")]
         if model_reasons:
-            # the LM can point at the garbled word ("Russo-Dalal"); else the whole sentence
+            # the LM points at one word when its SLOR stands well below the sentence's (a mangled name
+            # or compound); else the flag covers the whole sentence
             start, end = (s + span[0], s + span[1]) if span else (s, e)
             out.setdefault(i, []).append(Hit(start, end, score, model_reasons))
     return out
