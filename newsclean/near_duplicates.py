@@ -46,8 +46,8 @@ class NearDuplicateRules:
     shingle_words: int = 5
 
 
-def shingles(text: str, n: int = 5) -> set[bytes]:
-    words = _WORD.findall(text.lower())
+def shingles(text: str, n: int = 5, words: list[str] | None = None) -> set[bytes]:
+    words = words if words is not None else _WORD.findall(text.lower())
     if len(words) < n:
         return {" ".join(words).encode()} if words else set()
     return {" ".join(words[i:i + n]).encode() for i in range(len(words) - n + 1)}
@@ -57,10 +57,11 @@ def signature(text: str, rules: NearDuplicateRules = NearDuplicateRules()) -> by
     """The body's MinHash signature as bytes (NUM_PERM uint32 values); b"" when too short to compare."""
     from datasketch import MinHash
 
-    if len(_WORD.findall(text)) < rules.min_words:
+    words = _WORD.findall(text.lower())  # one pass: the length check and the shingles
+    if len(words) < rules.min_words:
         return b""
     m = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, hashfunc=zlib.crc32)
-    m.update_batch(shingles(text, rules.shingle_words))
+    m.update_batch(shingles(text, rules.shingle_words, words))
     return np.asarray(m.hashvalues, dtype=np.uint32).tobytes()
 
 
