@@ -166,6 +166,8 @@ def _shifted(values: np.ndarray, offset: int, fill: float = 0.0) -> np.ndarray:
     """``values[i + offset]`` for each i (``fill`` past either end)."""
     out = np.full_like(values, fill)
     n = len(values)
+    if abs(offset) >= n:
+        return out
     if offset > 0:
         out[: n - offset] = values[offset:]
     elif offset < 0:

@@ -87,3 +87,20 @@ def test_markdown_dump_leaves_no_link_or_image_syntax_and_keeps_the_article():
     for furniture in MENU + RELATED:
         assert furniture not in body.split("\n")
     assert any(r.text == "Buses parked at the depot" for r in doc.removed)
+
+
+def test_pages_shorter_than_the_context_window_are_scored():
+    """A page of 1 to 12 blocks (fewer than the model's ±5 neighbours on either side) is scored and
+    cleaned, in every dump style; it used to raise in the neighbour shift and be rejected."""
+    window = max(abs(o) for o in bm.CONTEXT_OFFSETS)
+    for n in range(1, 2 * window + 3):
+        blocks = (["Home", "Subscribe to our newsletter"] + ARTICLE)[:n]
+        for sep in ("\n\n", "\n"):
+            doc = clean_document((sep.join(blocks) + "\n").encode(), f"short-{n}.txt")
+            for paragraph in blocks[2:]:
+                assert paragraph in doc.body
+        for i, values in enumerate(np.eye(n)):
+            for offset in bm.CONTEXT_OFFSETS:
+                shifted = bm._shifted(values, offset, -1.0)
+                j = i - offset
+                assert shifted[j] == 1.0 if 0 <= j < n else 1.0 not in shifted
