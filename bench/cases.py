@@ -140,6 +140,9 @@ class FoldModels:
                       metadata.__dict__.get("_unrouted_author", metadata.load_author_model).__wrapped__)
         metadata._unrouted_title = metadata.__dict__.get("_unrouted_title", metadata.load_title_model)
         metadata._unrouted_author = metadata.__dict__.get("_unrouted_author", metadata.load_author_model)
+        metadata._unrouted_date = metadata.__dict__.get("_unrouted_date", metadata.load_date_model)
+        self._load_date = metadata._unrouted_date.__wrapped__
+        self._dates: dict[int, object] = {}
         self.folder = folder
         self.folds = folds
         self._blocks: dict[int, object] = {}
@@ -161,6 +164,12 @@ class FoldModels:
             self._authors[k] = self._load[2](self.folder / f"author-{k}.npz")
         return self._authors[k]
 
+    def date(self, k: int):
+        if k not in self._dates:
+            path = self.folder / f"date-{k}.npz"
+            self._dates[k] = self._load_date(path) if path.exists() else None
+        return self._dates[k]
+
     def use_for(self, domain: str) -> None:
         """Route the pipeline's model lookups to the fold of ``domain``."""
         from newsclean import boilerplate, metadata
@@ -169,3 +178,4 @@ class FoldModels:
         boilerplate.load_model = lambda: self.block(k)  # the layout stage and the threshold metadata reads
         metadata.load_title_model = lambda: self.title(k)
         metadata.load_author_model = lambda: self.author(k)
+        metadata.load_date_model = lambda: self.date(k)

@@ -39,9 +39,13 @@ sys.path.insert(0, str(ROOT / "bench"))
 from cases import AEB_DEV, WCXB_DEV, FoldModels, domain_folds, load_cases, norm_meta  # noqa: E402
 
 from newsclean import block_model as bm  # noqa: E402
+from newsclean import dates  # noqa: E402
 from newsclean import metadata as md  # noqa: E402
 
 SOURCES = {"aeb": (AEB_DEV, ("text",)), "wcxb": (WCXB_DEV, ("text", "markdown"))}
+NAMES = {"title": md.TITLE_FEATURES, "author": md.AUTHOR_FEATURES, "date": dates.DATE_FEATURES}
+PATHS = {"title": md.TITLE_MODEL_PATH, "author": md.AUTHOR_MODEL_PATH, "date": dates.DATE_MODEL_PATH}
+FIELD = {"title": "title", "author": "author", "date": "published"}
 PARAMS = dict(max_iter=80, learning_rate=0.1, max_leaf_nodes=16, max_depth=5, min_samples_leaf=20,
               l2_regularization=1.0, early_stopping=False, random_state=0)
 
@@ -55,11 +59,17 @@ def page_candidates(raw: bytes, name: str, target: str):
     blocks = list(doc.blocks)
     rules = md.MetadataRules()
     meta, taken, head_start, head_end = md.read_head(doc, rules)
-    names = md.TITLE_FEATURES if target == "title" else md.AUTHOR_FEATURES
+    names = NAMES[target]
     if target == "title":
         cands = md._title_window(blocks, head_start, head_end, taken, rules)
         values = [blocks[i].text for i in cands]
         X = md.title_features(blocks, doc.article_p, cands, head_end) if cands else None
+    elif target == "date":
+        md.take_title(doc, blocks, meta, taken, head_start, head_end, rules)
+        title_index = next((i for i, r in taken.items() if r.category == "title"), None)
+        cands = dates.date_candidates(blocks, md.date_dayfirst(doc), head_end=head_end)
+        values = [c[1].isoformat() for c in cands]
+        X = dates.date_features(blocks, doc.article_p, cands, head_end, title_index, frozenset(taken)) if cands else None
     else:
         md.take_title(doc, blocks, meta, taken, head_start, head_end, rules)
         title_index = next((i for i, r in taken.items() if r.category == "title"), None)
@@ -70,6 +80,8 @@ def page_candidates(raw: bytes, name: str, target: str):
 
 
 def same_value(pred: str, truth: str, target: str) -> bool:
+    if target == "date":  # to the day
+        return pred[:10] == truth[:10]
     if target == "author":  # several authors: the contract joins them with '; ', pages with ', ' and 'and'
         fold = lambda v: " ".join(w for w in norm_meta(v).split() if w != "and")  # noqa: E731
         return fold(pred) == fold(truth)
@@ -80,7 +92,7 @@ def build(target: str, folds=None):
     X, y, page, meta = [], [], [], []
     for source, (folder, styles) in SOURCES.items():
         for case in load_cases(folder):
-            truth = case.truth.get(target)
+            truth = case.truth.get(FIELD[target])
             if not norm_meta(truth) and (target == "title" or source == "aeb"):
                 continue  # a page whose truth has no author is kept: picking a name there is a mistake
             for style in styles:
@@ -106,13 +118,17 @@ def fit(X, y):
     return HistGradientBoostingClassifier(**PARAMS).fit(X, y)
 
 
-def accuracy(p, y, page, meta, min_probability):
+def accuracy(p, y, page, meta, min_probability, valued_only=False):
     """Per (source, style): share of pages given the right value: the truth's, or none where the
-    truth has none (a page with no candidates is right only then)."""
-    pages = Counter((m[0], m[1]) for m in meta)
+    truth has none (a page with no candidates is right only then). ``valued_only``: over the pages
+    whose truth has a value (bench/extraction.py's figure)."""
+    keep = [k for k, m in enumerate(meta) if not valued_only or m[3] is not None]
+    pages = Counter((meta[k][0], meta[k][1]) for k in keep)
     with_candidates = set(page.tolist())
-    hits = Counter((m[0], m[1]) for k, m in enumerate(meta) if m[3] is None and k not in with_candidates)
+    hits = Counter((m[0], m[1]) for k, m in enumerate(meta) if m[3] is None and k not in with_candidates and k in keep)
     for k in np.unique(page):
+        if valued_only and meta[k][3] is None:
+            continue
         rows = np.flatnonzero(page == k)
         best = rows[np.argmax(p[rows])]
         picked = p[best] >= min_probability
@@ -125,7 +141,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
     ap.add_argument("--folds", type=int, default=5)
-    ap.add_argument("--target", choices=("title", "author"), default="title")
+    ap.add_argument("--target", choices=tuple(NAMES), default="title")
     ap.add_argument("--write", action="store_true")
     ap.add_argument("--fold-models", type=Path, metavar="DIR", help="write each fold's model here")
     ap.add_argument("--block-folds", type=Path, metavar="DIR",
@@ -133,8 +149,8 @@ def main() -> None:
     a = ap.parse_args()
     X, y, page, meta = build(a.target, FoldModels(a.block_folds) if a.block_folds else None)
     prefix = a.target
-    names = md.TITLE_FEATURES if a.target == "title" else md.AUTHOR_FEATURES
-    path = md.TITLE_MODEL_PATH if a.target == "title" else md.AUTHOR_MODEL_PATH
+    names = NAMES[a.target]
+    path = PATHS[a.target]
     for key in sorted({(m[0], m[1]) for m in meta}):
         ms = [m for m in meta if (m[0], m[1]) == key]
         print(f"{key[0]:5s} {key[1]:9s} pages {len(ms):4d}, {a.target} among the candidates: "
@@ -150,8 +166,9 @@ def main() -> None:
     for min_probability in (0.05, 0.1, 0.2, 0.3, 0.4, 0.5):
         acc = accuracy(p, y, page, meta, min_probability)
         mean = statistics.fmean(acc.values())
-        print(f"least probability {min_probability}: " + ", ".join(f"{k[0]} {k[1]} {v:.3f}" for k, v in sorted(acc.items()))
-              + " (out of fold)")
+        valued = accuracy(p, y, page, meta, min_probability, valued_only=True)
+        print(f"least probability {min_probability}: " + ", ".join(f"{k[0]} {k[1]} {v:.3f} ({valued[k]:.3f})" for k, v in sorted(acc.items()))
+              + " (out of fold; in brackets, of the pages whose truth has a value)")
         if best is None or mean > best[0]:
             best = (mean, min_probability)
     if a.fold_models is not None:

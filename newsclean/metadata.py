@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from .boilerplate import article_threshold
+from .dates import date_candidates, date_features, load_date_model
 from .patterns import RULES_BY_NAME, first_matching_rule
 from .record import HEADING, LIST_ITEM, Block, Document, Metadata, Removal
 from .signals import (MONTHS, URL_ANYWHERE, WEEKDAYS, ends_sentence, is_date_line,
@@ -77,6 +78,8 @@ class MetadataRules:
     use_author_model: bool = True
     #: pick the title with the title model (newsclean/models/title_model.npz) when it is shipped
     use_title_model: bool = True
+    #: pick the publication date among the page's dates with the date model (newsclean/models/date_model.npz)
+    use_date_model: bool = True
 
 
 def byline_date(text: str) -> str | None:
@@ -410,6 +413,26 @@ def _model_author(doc: Document, blocks: list[Block], head_start: int, head_end:
     return (i, name, kind, float(probs[best])) if probs[best] >= min_probability else None
 
 
+def date_dayfirst(doc: Document) -> bool:
+    """Read '05/12/2025' day first unless the page is in English."""
+    return (doc.stopword_language or "en") != "en"
+
+
+def _model_date(doc: Document, blocks: list[Block], head_end: int, title_index: int | None, taken: dict,
+                rules: MetadataRules) -> str | None:
+    """ISO day of the date the date model picks among the page's dates, when it is sure enough."""
+    model = load_date_model() if rules.use_date_model and doc.format != "html" else None
+    if model is None:
+        return None
+    cands = date_candidates(blocks, date_dayfirst(doc), head_end=head_end)
+    if not cands:
+        return None
+    forest, min_probability = model
+    probs = forest.proba(date_features(blocks, doc.article_p, cands, head_end, title_index, frozenset(taken)))
+    best = int(np.argmax(probs))
+    return cands[best][1].isoformat() if probs[best] >= min_probability else None
+
+
 def read_head(doc: Document, rules: MetadataRules = MetadataRules()):
     """(metadata, lines taken with their removals, head start, article start) from the page's head
     and tail: dates, bylines, meta strips and source footers; the title is picked after."""
@@ -525,6 +548,9 @@ def extract_metadata(doc: Document, rules: MetadataRules = MetadataRules()) -> D
                                                              f"paragraph, author probability {prob:.2f} (author model)",
                                    "author_model")
 
+    picked_date = _model_date(doc, blocks, head_end, title_index, taken, rules)
+    if picked_date and not (meta.published and meta.published[:10] == picked_date):
+        meta = replace(meta, published=picked_date)  # a rule's value of the same day keeps its time of day
     if not meta.site:
         meta = replace(meta, site=site_from_text(blocks))
     kept = tuple(b for i, b in enumerate(blocks) if i not in taken)

@@ -49,3 +49,59 @@ def test_find_date_reads_dates_written_inside_a_line():
     assert find_date("Updated: December 9, 2024 at 10:00") == "2024-12-09"
     assert find_date("2025-02-22 by the desk") == "2025-02-22"
     assert find_date("No date in 2025 here") is None
+
+
+def test_dates_in_reads_the_forms_pages_write_and_glued_dumps():
+    from datetime import date
+
+    from newsclean.dates import dates_in
+
+    cases = {"Dec 12, 2025": date(2025, 12, 12), "UPDATED 16:47 EST / DECEMBER 19 2025": date(2025, 12, 19),
+             "the 14th of August 2025": date(2025, 8, 14), "Published: 2025.12.17 | essays": date(2025, 12, 17),
+             "Posted on the 15/12/2025 at 19:00": date(2025, 12, 15), "* 2/24/2026": date(2026, 2, 24),
+             "14.11.24": date(2024, 11, 14), "October 17, 20236:01 PM ET": date(2023, 10, 17),
+             "EditorialNovember 22, 2018": date(2018, 11, 22), "Jan. 17, 2025 @ 01:39 PM": date(2025, 1, 17)}
+    for text, expected in cases.items():
+        assert [d for d, _, _ in dates_in(text)] == [expected], text
+    first, second = dates_in("May 21, 2025April 24, 2025 by the desk")
+    assert (first[0], second[0]) == (date(2025, 5, 21), date(2025, 4, 24))
+    assert dates_in("04/05/2025", dayfirst=True)[0][0] == date(2025, 5, 4)
+    assert dates_in("04/05/2025")[0][0] == date(2025, 4, 5)
+    for text in ("commay 5, 2020 was", "version 3.14.15", "31/02/2025", "Dec 12, 1850", "call 12/34/5678"):
+        assert dates_in(text) == [], text
+
+
+def test_the_date_model_picks_the_articles_date_over_related_and_updated_dates():
+    from dataclasses import replace
+
+    from newsclean.pipeline import PipelineConfig
+
+    related = ["Related posts", "School board delays vote on start times", "March 2, 2025",
+               "New library branch opens downtown", "February 27, 2025"]
+    page = ("\n\n".join(MENU + [TITLE, "By Jane Roe", "Published January 9, 2024 · Updated March 3, 2025"] + ARTICLE
+                        + related + ["© 2025 The Daily Example"]) + "\n").encode()
+    doc = clean_document(page, "d.txt")
+    assert doc.metadata.published == "2024-01-09"
+    for style in ("\n", "\n\n"):  # the date on its own line after the byline, with or without blank lines
+        page = (style.join(MENU + [TITLE, "Jane Roe", "2024-01-09"] + ARTICLE + related) + "\n").encode()
+        assert clean_document(page, "e.txt").metadata.published == "2024-01-09"
+    # a date line above a long table of contents: beyond the rules' head window, found by the model
+    toc = [f"* Section {k}: what the council decided" for k in range(1, 19)]
+    page = ("\n".join(MENU + [TITLE, "Posted on January 9th, 2024", "Table of contents"] + toc + ARTICLE + related)
+            + "\n").encode()
+    assert clean_document(page, "t.txt").metadata.published == "2024-01-09"
+    rules_only = replace(PipelineConfig(), metadata=replace(MetadataRules(), use_date_model=False))
+    assert clean_document(page, "t.txt", rules_only).metadata.published is None
+
+
+def test_without_the_date_model_the_rules_still_date_a_page():
+    from dataclasses import replace
+
+    from newsclean.pipeline import PipelineConfig
+
+    rules_only = replace(PipelineConfig(), metadata=replace(MetadataRules(), use_date_model=False))
+    page = ("\n\n".join(MENU + [TITLE, "Published January 9, 2024 · Updated March 3, 2025"] + ARTICLE
+                        + ["Related posts", "March 2, 2025 Road closures planned for the weekend marathon"]) + "\n").encode()
+    assert clean_document(page, "f.txt", rules_only).metadata.published == "2024-01-09"
+    page = ("\n\n".join(MENU + [TITLE] + ARTICLE + ["Related posts", "Road closures planned", "March 2, 2025"]) + "\n").encode()
+    assert clean_document(page, "g.txt", rules_only).metadata.published is None  # the rules read only the head
