@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from .boilerplate import article_threshold
-from .dates import date_candidates, date_features, load_date_model
+from .dates import date_candidates, date_features, dates_in, load_date_model
 from .patterns import RULES_BY_NAME, first_matching_rule
 from .record import HEADING, LIST_ITEM, Block, Document, Metadata, Removal
 from .signals import (MONTHS, URL_ANYWHERE, WEEKDAYS, ends_sentence, is_date_line,
@@ -73,7 +73,7 @@ class MetadataRules:
     date_line_max_words: int = 20
     #: author candidates run from this many blocks before the article's start to this many after it
     author_head_blocks: int = 30
-    author_after_start: int = 3
+    author_after_start: int = 8
     #: pick the author with the author model (newsclean/models/author_model.npz) when it is shipped
     use_author_model: bool = True
     #: pick the title with the title model (newsclean/models/title_model.npz) when it is shipped
@@ -298,9 +298,10 @@ def load_title_model(path: Path = TITLE_MODEL_PATH):
 
 
 #: the author model's features of a candidate name (see author_features)
-AUTHOR_FEATURES = ("kind_byline", "kind_segment", "kind_name_line", "kind_by_inside", "kind_name_first", "offset", "log_name_words", "log_line_words",
+AUTHOR_FEATURES = ("kind_byline", "kind_segment", "kind_name_line", "kind_by_inside", "kind_name_first", "kind_after_date", "offset", "log_name_words", "log_line_words",
                    "log_name_repeats", "date_near", "line_has_date", "article_p", "heading", "list_item", "link_share",
-                   "title_case", "upper_share", "rel_position", "after_title", "candidates", "name_chars")
+                   "title_case", "upper_share", "rel_position", "after_title", "candidates", "name_chars",
+                   "name_zipf", "after_article", "bio_follows")
 AUTHOR_MODEL_PATH = Path(__file__).parent / "models" / "author_model.npz"
 #: separators between a meta line's fields ('by Jane Roe ● December 23, 2025 ● 6 min read')
 _FIELD_SEPARATOR = re.compile(r"\s[|•●·—–-]\s|\s?[|•●·]\s?")
@@ -341,7 +342,8 @@ def author_candidates(blocks: list[Block], head_start: int, head_end: int, taken
     """(block index, name, kind) of the names around the article's start: kind 0 a 'By …' byline,
     1 a byline as the first field of a meta line, 2 a line that is only a name ('Jane Roe'), 3 a name
     after 'by' inside a meta line ('October 11, 2023 by Jane Roe'), 4 a name opening a meta line
-    ('Jane Roe December 2, 2025')."""
+    ('Jane Roe December 2, 2025'), 5 a name after a date ('Dec 17, 2025Jane Roe'); and 'By …' lines
+    (kind 0) anywhere else on the page."""
     out = []
     stop = min(len(blocks), head_end + rules.author_after_start)
     for i in range(max(0, head_end - rules.author_head_blocks), stop):
@@ -371,6 +373,22 @@ def author_candidates(blocks: list[Block], head_start: int, head_end: int, taken
         name = _name_run(tokens, 4)
         if name and 2 <= len(name.split()) < len(tokens) and first_matching_rule(name, word_count(name)) is None:
             out.append((i, name, 4))
+            continue
+        found = dates_in(unglued)
+        if found and (rest := unglued[found[-1][2]:].strip(" ,|•·-–—")) and (name := _name_run(rest.split(), 4)) \
+                and len(name.split()) >= 2 and first_matching_rule(name, word_count(name)) is None:
+            out.append((i, name, 5))
+    window = {c[0] for c in out} | set(range(max(0, head_end - rules.author_head_blocks), stop))
+    for i, b in enumerate(blocks):  # an explicit 'By …' line anywhere else: an author box, a byline under a lead image
+        if i in window or i in taken or word_count(b.text) > rules.byline_max_words:
+            continue
+        text = b.text.strip()
+        parsed = parse_byline(_GLUED_FIELD.sub(" ", _GLUED_BY.sub(r"\1 ", text)), rules.byline_max_words)
+        if parsed:
+            out.append((i, parsed[0], 0))
+        elif 2 <= word_count(text) <= 4 and len(text) <= 40 and _NAME.match(text) and _name_run(text.split(), 4) == text \
+                and not _CALENDAR_WORD.search(text) and first_matching_rule(text, word_count(text)) is None:
+            out.append((i, text, 2))  # a line that is only a name: the author box under the article
     return out
 
 
@@ -378,6 +396,12 @@ def author_features(blocks: list[Block], article_p: tuple[float, ...], cands: li
                     head_end: int, title_index: int | None) -> np.ndarray:
     X = np.zeros((len(cands), len(AUTHOR_FEATURES)), dtype=np.float32)
     n = len(blocks)
+    if not cands:
+        return X
+    from wordfreq import zipf_frequency
+
+    threshold = article_threshold()
+    last_article = max((k for k, p in enumerate(article_p) if p >= threshold), default=n) if article_p else n
     for r, (i, name, kind) in enumerate(cands):
         text = blocks[i].text
         repeats = max(0, sum(1 for b in blocks if name in b.text) - 1)
@@ -385,12 +409,30 @@ def author_features(blocks: list[Block], article_p: tuple[float, ...], cands: li
                                               (word_count(blocks[j].text) <= 20 and find_date(blocks[j].text)))
                    for j in (i - 2, i - 1, i + 1, i + 2))
         letters = sum(1 for c in text if c.isalpha()) or 1
-        X[r] = (kind == 0, kind == 1, kind == 2, kind == 3, kind == 4, i - head_end, math.log1p(word_count(name)), math.log1p(word_count(text)),
+        X[r] = (kind == 0, kind == 1, kind == 2, kind == 3, kind == 4, kind == 5, max(-300, min(300, i - head_end)), math.log1p(word_count(name)), math.log1p(word_count(text)),
                 math.log1p(repeats), near, find_date(text) is not None, article_p[i] if article_p else -1.0,
                 blocks[i].kind == HEADING, blocks[i].kind == LIST_ITEM, blocks[i].link_chars / max(len(text), 1),
                 title_case_share(text), sum(1 for c in text if c.isupper()) / letters, i / max(n - 1, 1),
-                (i - title_index) if title_index is not None else -99, len(cands), len(name))
+                (i - title_index) if title_index is not None else -99, len(cands), len(name),
+                _name_zipf(name, zipf_frequency), i > last_article, _bio_follows(blocks, i, name))
     return X
+
+
+def _name_zipf(name: str, zipf_frequency) -> float:
+    """Mean word frequency (Zipf scale, English list) of a name's words: a related headline in title
+    case ('Best Travel Tips') is made of common words, a person's name mostly of rare ones."""
+    ws = [w.strip(".,'’").lower() for w in name.split()]
+    ws = [w for w in ws if w]
+    return sum(zipf_frequency(w, "en") for w in ws) / len(ws) if ws else 0.0
+
+
+def _bio_follows(blocks: list[Block], i: int, name: str) -> bool:
+    """The next block is a sentence about the name (an author box: 'Jane Roe' then 'Jane is a reporter …')."""
+    if i + 1 >= len(blocks):
+        return False
+    nxt = blocks[i + 1].text
+    parts = name.split()
+    return word_count(nxt) >= 8 and any(p in nxt.split()[:6] for p in (parts[0], parts[-1]) if len(p) >= 3)
 
 
 @lru_cache(maxsize=2)

@@ -105,3 +105,20 @@ def test_without_the_date_model_the_rules_still_date_a_page():
     assert clean_document(page, "f.txt", rules_only).metadata.published == "2024-01-09"
     page = ("\n\n".join(MENU + [TITLE] + ARTICLE + ["Related posts", "Road closures planned", "March 2, 2025"]) + "\n").encode()
     assert clean_document(page, "g.txt", rules_only).metadata.published is None  # the rules read only the head
+
+
+def test_author_from_an_author_box_after_the_article_and_a_name_glued_to_a_date():
+    related = ["Related posts", "School board delays vote on start times", "New library branch opens downtown"]
+    name = "Marisol Okonkwo-Reyes"
+    box = MENU + [TITLE, "March 3, 2025"] + ARTICLE + [
+        "About the author", name, "Marisol covers transport and city politics for the paper and has reported from "
+                                  "the council chamber since 2019."] + related
+    glued = MENU + [TITLE, f"Mar 3, 2025{name}"] + ARTICLE + related
+    for parts in (box, glued):
+        doc = clean_document(("\n\n".join(parts) + "\n").encode(), "x.txt")
+        assert doc.metadata.author == name
+        assert doc.metadata.published == "2025-03-03"
+    names = {n for _, n, _ in author_candidates([Block(t) for t in box], 4, 11, {}, MetadataRules())}
+    assert name in names and "School board delays vote on start times" not in names
+    plain = MENU + [TITLE, "March 3, 2025"] + ARTICLE + related
+    assert clean_document(("\n\n".join(plain) + "\n").encode(), "y.txt").metadata.author is None
