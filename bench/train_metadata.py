@@ -61,8 +61,8 @@ def page_candidates(raw: bytes, name: str, target: str):
     meta, taken, head_start, head_end = md.read_head(doc, rules)
     names = NAMES[target]
     if target == "title":
-        cands = md._title_window(blocks, head_start, head_end, taken, rules)
-        values = [blocks[i].text for i in cands]
+        cands = md.title_candidates(blocks, head_start, head_end, taken, rules)
+        values = [value for _, value in cands]
         X = md.title_features(blocks, doc.article_p, cands, head_end) if cands else None
     elif target == "date":
         md.take_title(doc, blocks, meta, taken, head_start, head_end, rules)

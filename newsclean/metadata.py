@@ -198,18 +198,18 @@ def _same_headline(line: str, title: str, min_words: int = 3) -> bool:
 
 
 def _model_title(doc: Document, blocks: list[Block], head_start: int, head_end: int, taken: dict,
-                 rules: MetadataRules) -> tuple[int, float] | None:
-    """The title model's best candidate line and its probability, when it is sure enough."""
+                 rules: MetadataRules) -> tuple[int, str, float] | None:
+    """The title model's best candidate (line, value) and its probability, when it is sure enough."""
     model = load_title_model() if rules.use_title_model and doc.format != "html" else None
     if model is None:
         return None
     forest, min_probability = model
-    candidates = _title_window(blocks, head_start, head_end, taken, rules)
+    candidates = title_candidates(blocks, head_start, head_end, taken, rules)
     if not candidates:
         return None
     probs = forest.proba(title_features(blocks, doc.article_p, candidates, head_end))
     best = int(np.argmax(probs))
-    return (candidates[best], float(probs[best])) if probs[best] >= min_probability else None
+    return (*candidates[best], float(probs[best])) if probs[best] >= min_probability else None
 
 
 #: the title model's features of a candidate line (see title_features)
@@ -217,7 +217,7 @@ TITLE_FEATURES = ("offset", "log_words", "log_chars", "title_case", "ends_senten
                   "heading", "list_item", "family", "log_repeats", "log_contained_in", "article_p", "next_article_p",
                   "headings_before", "first_heading", "digit_share", "upper_share", "link_share", "image",
                   "rel_position", "first_block", "separator", "candidates", "closest_heading", "body_overlap",
-                  "length_rank", "meta_follows")
+                  "length_rank", "meta_follows", "cut", "cut_words", "log_contains")
 TITLE_MODEL_PATH = Path(__file__).parent / "models" / "title_model.npz"
 
 
@@ -241,27 +241,50 @@ def _title_window(blocks: list[Block], head_start: int, head_end: int, taken: di
             and not is_date_line(blocks[i].text)]
 
 
-def title_features(blocks: list[Block], article_p: tuple[float, ...], candidates: list[int], head_end: int) -> np.ndarray:
-    """One row of TITLE_FEATURES per candidate line."""
+#: where a page title's site name or tagline is joined on ('Headline | Site', 'Headline – Tagline')
+_TITLE_SEPARATOR = re.compile(r" [|–—-] | · | :: ")
+
+
+def title_candidates(blocks: list[Block], head_start: int, head_end: int, taken: dict,
+                     rules: MetadataRules) -> list[tuple[int, str]]:
+    """(line, value) of the title candidates: each short line around the article's start, and for a
+    line joined by a separator also its part before the separator ('Headline | Site' → 'Headline')."""
+    out = []
+    for i in _title_window(blocks, head_start, head_end, taken, rules):
+        text = blocks[i].text.strip()
+        out.append((i, text))
+        cut = _TITLE_SEPARATOR.search(text)
+        if cut and word_count(text[:cut.start()]) >= 2:
+            out.append((i, text[:cut.start()].strip()))
+    return out
+
+
+def title_features(blocks: list[Block], article_p: tuple[float, ...], candidates: list[tuple[int, str]],
+                   head_end: int) -> np.ndarray:
+    """One row of TITLE_FEATURES per candidate (line, value)."""
     norms = [_norm(b.text) for b in blocks]
     counts = Counter(norms)
     X = np.zeros((len(candidates), len(TITLE_FEATURES)), dtype=np.float32)
-    headings = [i for i in candidates if blocks[i].kind == HEADING]
+    lines = sorted({i for i, _ in candidates})
+    headings = [i for i in lines if blocks[i].kind == HEADING]
     n = len(blocks)
     # a headline's words come back in the article's first paragraphs
     opening = set(w.lower() for b in blocks[head_end:head_end + 4] for w in words(b.text) if len(w) >= 4)
-    lengths = sorted((word_count(blocks[i].text) for i in candidates), reverse=True)
-    for r, i in enumerate(candidates):
+    lengths = sorted((word_count(value) for _, value in candidates), reverse=True)
+    line_norms = {i: norms[i] for i in lines}
+    for r, (i, value) in enumerate(candidates):
         b = blocks[i]
-        text = b.text.rstrip()
+        text = value.rstrip()
         words_n = word_count(text)
         letters = sum(1 for c in text if c.isalpha()) or 1
-        me = norms[i]
+        me = _norm(text)
+        cut = len(me) < len(norms[i])
         contained = sum(1 for k, other in enumerate(norms[:max(head_end + 5, 0)]) if k != i and me and me in other
                         and other != me) if len(me) >= 8 else 0
+        contains = sum(1 for k, other in line_norms.items() if k != i and len(other) >= 8 and other in me and other != me)
         X[r] = (i - head_end, math.log1p(words_n), math.log1p(len(text)), title_case_share(text), ends_sentence(text),
                 text.endswith("?"), text.endswith(":"), b.kind == HEADING, b.kind == LIST_ITEM,
-                first_matching_rule(text, words_n) is not None, math.log1p(counts[me] - 1), math.log1p(contained),
+                first_matching_rule(text, words_n) is not None, math.log1p(max(0, counts[me] - 1)), math.log1p(contained),
                 article_p[i] if article_p else -1.0, article_p[i + 1] if article_p and i + 1 < n else -1.0,
                 sum(1 for h in headings if h < i), bool(headings) and headings[0] == i,
                 sum(1 for c in text if c.isdigit()) / max(len(text), 1), sum(1 for c in text if c.isupper()) / letters,
@@ -271,7 +294,8 @@ def title_features(blocks: list[Block], article_p: tuple[float, ...], candidates
                 _overlap(text, opening), lengths.index(words_n) / max(len(lengths) - 1, 1),
                 any(is_date_line(blocks[j].text) or parse_byline(blocks[j].text) is not None
                     or (word_count(blocks[j].text) <= 20 and find_date(blocks[j].text) is not None)
-                    for j in range(i + 1, min(n, i + 4))))
+                    for j in range(i + 1, min(n, i + 4))), cut,
+                 word_count(b.text) - words_n if cut else 0, math.log1p(contains))
     return X
 
 
@@ -558,10 +582,11 @@ def take_title(doc: Document, blocks: list[Block], meta: Metadata, taken: dict, 
                 taken[i] = Removal("title", blocks[i].text, "the headline, moved to 'title'", "title")
                 break
     elif candidates and (picked := _model_title(doc, blocks, head_start, head_end, taken, rules)) is not None:
-        i, prob = picked
-        meta = replace(meta, title=blocks[i].text)
+        i, value, prob = picked
+        meta = replace(meta, title=value)
+        part = "" if value == blocks[i].text.strip() else ", the part before its separator"
         taken[i] = Removal("title", blocks[i].text, f"the headline: line {i - head_end:+d} from the article's first "
-                                                    f"paragraph, title probability {prob:.2f} (title model)", "title_model")
+                                                    f"paragraph{part}, title probability {prob:.2f} (title model)", "title_model")
     elif candidates:
         i = _pick_title([b if j not in taken else Block("", b.kind) for j, b in enumerate(blocks)],
                         head_start, head_end, rules)

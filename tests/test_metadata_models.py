@@ -122,3 +122,15 @@ def test_author_from_an_author_box_after_the_article_and_a_name_glued_to_a_date(
     assert name in names and "School board delays vote on start times" not in names
     plain = MENU + [TITLE, "March 3, 2025"] + ARTICLE + related
     assert clean_document(("\n\n".join(plain) + "\n").encode(), "y.txt").metadata.author is None
+
+
+def test_a_title_line_carrying_the_site_name_gives_the_headline_alone():
+    for line in (f"{TITLE} | The Daily Example", f"{TITLE} – The Daily Example"):
+        doc = clean_document(("\n\n".join(MENU + [line, "By Jane Roe", "March 3, 2025"] + ARTICLE) + "\n").encode(), "x.txt")
+        assert doc.metadata.title == TITLE
+        [removal] = [r for r in doc.removed if r.category == "title"]
+        assert removal.text == line and "before its separator" in removal.reason
+        assert "Daily Example" not in doc.body
+    whole = "Buses – a guide to the new night routes"
+    doc = clean_document(("\n\n".join(MENU + [whole, "By Jane Roe", "March 3, 2025"] + ARTICLE) + "\n").encode(), "y.txt")
+    assert doc.metadata.title == whole
