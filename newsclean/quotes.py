@@ -21,10 +21,11 @@ the corpus; candidates are confirmed with exact shingle similarity.
 from __future__ import annotations
 
 import hashlib
-
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
+from itertools import chain
 
 from .quote_model import FEATURES, QuotePairModel, load_model, pair_features
 from .record import Block, Document, Removal
@@ -177,7 +178,7 @@ def dedup_quotes(doc: Document, rules: QuoteRules = QuoteRules(), model: QuotePa
     """Remove paragraphs and sentences that repeat an earlier paragraph of the same article."""
     model = model or load_model()
     kept: list[Block] = []
-    earlier: list[tuple[int, frozenset]] = []  # (index in kept, shingles)
+    earlier = _Earlier()  # (index in kept, shingles)
     stopwords = STOPWORDS.get(doc.language if doc.language != "und" else doc.stopword_language or "", frozenset())
     views = _KeptViews(kept, stopwords)
     removed: list[Removal] = []
@@ -197,7 +198,7 @@ def dedup_quotes(doc: Document, rules: QuoteRules = QuoteRules(), model: QuotePa
     return doc.with_changes(blocks=tuple(kept), removed=earlier_removals + tuple(removed))
 
 
-def _relabel_trailing_repeats(removals: tuple[Removal, ...], earlier: list[tuple[int, frozenset]], rules: QuoteRules,
+def _relabel_trailing_repeats(removals: tuple[Removal, ...], earlier: _Earlier, rules: QuoteRules,
                               views: _KeptViews, model: QuotePairModel) -> tuple[Removal, ...]:
     """Lines the layout stage cut after the article's end that repeat a clean paragraph are
     repeats, not related links (a pull quote or a source line given again): their category
@@ -207,6 +208,7 @@ def _relabel_trailing_repeats(removals: tuple[Removal, ...], earlier: list[tuple
         return removals
     out = list(removals)
     statements = [(i, other) for i, other in earlier if ends_sentence(views.text(i))]
+    statement_indices = {i for i, _ in statements}
     article_words: set[str] | None = None  # made once, when a line first needs it
     for n in trailing:
         removal = removals[n]
@@ -220,7 +222,7 @@ def _relabel_trailing_repeats(removals: tuple[Removal, ...], earlier: list[tuple
             continue  # most of its words are not in the article (most footer lines)
         sh = shingles(text, rules.shingle)
         sentence = ends_sentence(text)
-        overlaps = _overlaps(sh, statements)
+        overlaps = _overlaps(sh, earlier, statement_indices)
         # a headline-shaped line is a repeat only when nearly verbatim: the pair model takes a
         # headline for the lede it sums up
         match = _paragraph_repeat_of(text, _jaccards(len(sh), overlaps), views, rules, model) if sentence else None
@@ -301,10 +303,58 @@ def _agrees_enough(text: str, earlier_text: str, score: float, bar: float, bar_n
     return score >= (bar_numbers_agree if numbers else bar)
 
 
-def _overlaps(sh: frozenset, earlier: list[tuple[int, frozenset]]) -> list[tuple[int, int, int]]:
-    """(index, shared 5-grams, 5-grams of the earlier paragraph) for every earlier paragraph: both
-    Jaccard and containment follow from these, so each pair is intersected once."""
-    return [(i, len(sh & other), len(other)) for i, other in earlier]
+class _Earlier:
+    """The clean paragraphs a later one is compared with, (index in kept, 5-grams) in order.
+
+    On a page of few paragraphs each later one is intersected with every earlier one. From
+    ``postings_from`` paragraphs on, the 5-grams' postings are kept and a paragraph's overlaps are
+    counted from the postings of its own 5-grams, so the cost grows with the 5-grams it shares,
+    not with the page's paragraphs (a 500-paragraph page no longer costs 125,000 intersections).
+    Either way a paragraph sharing no 5-gram is not listed: every bar the overlaps meet is above zero.
+    """
+
+    def __init__(self, postings_from: int = 48) -> None:
+        self.items: list[tuple[int, frozenset]] = []
+        self.postings_from = postings_from
+        self._postings: dict[str, list[int]] | None = None
+
+    def append(self, item: tuple[int, frozenset]) -> None:
+        self.items.append(item)
+        if self._postings is not None:
+            self._post(len(self.items) - 1, item[1])
+        elif len(self.items) >= self.postings_from:
+            self._postings = {}
+            for k, (_, sh) in enumerate(self.items):
+                self._post(k, sh)
+
+    def _post(self, k: int, sh: frozenset) -> None:
+        postings = self._postings
+        for g in sh:
+            if g in postings:
+                postings[g].append(k)
+            else:
+                postings[g] = [k]
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def overlaps(self, sh: frozenset) -> list[tuple[int, int, int]]:
+        """(index, shared 5-grams, 5-grams of the earlier paragraph) of each earlier paragraph that
+        shares any, in page order: both Jaccard and containment follow from these."""
+        items = self.items
+        postings = self._postings
+        if postings is None:
+            return [(i, n, len(other)) for i, other in items if (n := len(sh & other))]
+        shared = Counter(chain.from_iterable(postings[g] for g in sh if g in postings))
+        return [(items[k][0], n, len(items[k][1])) for k, n in sorted(shared.items())]
+
+
+def _overlaps(sh: frozenset, earlier: _Earlier, only: set[int] | None = None) -> list[tuple[int, int, int]]:
+    overlaps = earlier.overlaps(sh)
+    return overlaps if only is None else [o for o in overlaps if o[0] in only]
 
 
 def _jaccards(size: int, overlaps: list[tuple[int, int, int]]) -> list[tuple[int, float]]:
@@ -383,7 +433,7 @@ def _short_repeat_of(text: str, scored: list[tuple[int, float]], views: _KeptVie
                    "repeated_short_sentence", i)
 
 
-def _drop_repeats(text: str, sh: frozenset, earlier: list[tuple[int, frozenset]], rules: QuoteRules,
+def _drop_repeats(text: str, sh: frozenset, earlier: _Earlier, rules: QuoteRules,
                   views: _KeptViews, model: QuotePairModel) -> tuple[str, list[Removal]]:
     """The paragraph without its repeated parts, and what was cut.
 
