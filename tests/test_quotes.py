@@ -186,3 +186,23 @@ def test_short_identical_quotes_link_verbatim_and_short_different_ones_do_not():
     assert same["documents"] == ["d0", "d1", "d2", "d3"] and len(same["occurrences"]) == 4
     assert same["quote"] == "Not all issues have been resolved yet,"
     assert len(rows) == 2  # the other short quote stays a statement of its own
+
+
+def test_overlaps_from_postings_equal_the_pairwise_intersections():
+    """The postings a long page switches to list the same earlier paragraphs with the same counts."""
+    import random
+
+    from newsclean.quotes import _Earlier, shingles
+
+    rng = random.Random(3)
+    vocab = "council bus route night fare budget vote street driver shift the a of and to".split()
+    paragraphs = [" ".join(rng.choice(vocab) for _ in range(rng.randint(8, 40))) for _ in range(120)]
+    pairwise, indexed = _Earlier(postings_from=10 ** 9), _Earlier(postings_from=5)
+    for k, text in enumerate(paragraphs):
+        sh = shingles(text)
+        assert pairwise.overlaps(sh) == indexed.overlaps(sh)
+        expected = [(i, len(sh & other), len(other)) for i, other in pairwise if sh & other]
+        assert indexed.overlaps(sh) == expected
+        pairwise.append((k, sh))
+        indexed.append((k, sh))
+    assert indexed._postings is not None and pairwise._postings is None
