@@ -59,3 +59,24 @@ def test_lm_mode_through_the_cli_flags_the_sample_passages(tmp_path):
         {(f["start"], f["end"]) for f in flags}  # the precise rules flag the same spans in both modes
     bad = runner.invoke(app, ["clean", str(RAW), "--out", str(tmp_path / "x"), "-q", "--garble", "slow"])
     assert bad.exit_code == 2
+
+
+def test_a_flag_through_lm_surprisal_points_at_the_mangled_compound(monkeypatch):
+    """At the shipped threshold few test sentences reach an lm_surprisal flag; with the bar and the
+    gate lowered, the flag fires through the LM path and covers the word the LM finds least fluent,
+    not the whole sentence, and the reason names the LM."""
+    from dataclasses import replace
+
+    from newsclean import surprisal
+    from newsclean.pipeline import PipelineConfig, clean_document
+    from test_block_model import ARTICLE
+
+    lm = surprisal.load_model()
+    monkeypatch.setattr(lm, "threshold", 1e-6)
+    monkeypatch.setattr(lm, "gate", 1e-6)
+    mangled = "The Brexovian-Tallardine trade accord was signed by the ministers of both countries on Tuesday."
+    page = ("\n\n".join(ARTICLE[:1] + [mangled]) + "\n").encode()
+    doc = clean_document(page, "lm.txt", replace(PipelineConfig(), garble=LM))
+    [flag] = [f for f in doc.flags if f.kind == "garbled" and f.start >= doc.body.index(mangled)]
+    assert "lm_surprisal" in flag.reasons
+    assert doc.body[flag.start:flag.end] == flag.text == "Brexovian-Tallardine"
