@@ -137,12 +137,12 @@ def has_layout_table(text: str, min_cell_words: int = LAYOUT_TABLE_CELL_WORDS) -
                for row in _TABLE_ROW.finditer(text) for cell in row.group().split("|"))
 
 
-def _trafilatura_json(html: str, tables: bool) -> dict | None:
+def _trafilatura_json(html: str, tables: bool, favor_recall: bool = False) -> dict | None:
     import trafilatura  # heavy import, only needed for HTML
 
     out = trafilatura.extract(html, output_format="json", with_metadata=True,
                               include_formatting=True, include_comments=False,
-                              include_tables=tables, deduplicate=False)
+                              include_tables=tables, deduplicate=False, favor_recall=favor_recall)
     return json.loads(out) if out else None
 
 
@@ -160,6 +160,10 @@ def extract_html(html: str) -> tuple[str, dict]:
         # text: then the table holds the article (WCXB dev: a page kept 4.6k of 12.7k characters)
         if without and len(without.get("text") or "") >= LAYOUT_TABLE_MIN_KEPT * len(data.get("text") or ""):
             data = without
+    if not data:
+        # trafilatura's default settings find no main text on some pages (WCXB dev: 1 of 709, an
+        # article of 12k characters); its recall mode does, and the cleaning stages come after
+        data = _trafilatura_json(html, tables=True, favor_recall=True)
     if not data:
         raise IngestError("HTML page with no extractable main text")
     meta = {

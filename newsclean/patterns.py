@@ -87,7 +87,7 @@ RULES: tuple[PatternRule, ...] = (
         r"\b(become|join|sign up as|becoming) (a |an |our )?([\w-]+ ){0,3}(member|supporter|patron|friend)s?\b|"
         r"\bsupport (independent|quality|local|small|nonprofit|non-profit|our|free|fearless|trusted)\b.{0,60}"
         r"\b(journalism|media|news|reporting|newsroom|outlets?|work|press)\b|"
-        r"^\W*(donate|give|contribute)\b|\b(please|you can|help us( by)?|click to|consider) (donate|donating|giving|contributing)\b|"
+        r"^\W*(donate|contribute)\b|^\W*give (now|today|monthly|once|what you can|to (us|our|the|support))\b|\b(please|you can|help us( by)?|click to|consider) (donate|donating|giving|contributing)\b|"
         r"\bdonate (now|today|here|to us|to support)\b|\b(our|this) ([\w-]+ )?fundraiser\b|\bchip in\b|"
         r"\bmake a (one-off |monthly |small )?(contribution|donation|gift)\b|"
         r"\bconsider (becoming|joining|supporting|donating|subscribing|a (small )?(gift|donation))\b|"
@@ -302,14 +302,17 @@ def candidate_rules(lowered: str) -> list[str]:
 
 
 @lru_cache(maxsize=65536)
-def first_matching_rule(text: str, n_words: int) -> PatternRule | None:
-    """The first pattern family a line belongs to, or None (cached: stages ask about the same lines).
+def first_matching_rule(text: str, n_words: int, skip: frozenset[str] = frozenset()) -> PatternRule | None:
+    """The first pattern family a line belongs to, or None (cached: stages ask about the same lines);
+    rules named in ``skip`` are not tried.
 
     Same answer as trying ``rule.matches`` for each rule in order, but only the few rules the
     line's hints and start admit are tried (the hot loop of the stage)."""
     if n_words > MAX_RULE_WORDS:
         return None
     for name in candidate_rules(text.lower()):
+        if name in skip:
+            continue
         rule = RULES_BY_NAME[name]
         # the last checks of PatternRule.matches, inlined: this loop is the stage's hot path
         if n_words <= rule.max_words and _SEARCH[name](text) and (

@@ -12,7 +12,7 @@ def test_main_run_is_the_max_sum_span():
 def test_pattern_families_catch_furniture_not_prose():
     furniture = ["- Advertisement -", "Sign up for our daily newsletter", "Photo: Jane Roe/Reuters",
                  "Share on Facebook", "© 2024 Example Media. All rights reserved.", "Most Read",
-                 "Share 12 Tweet 3 Email", "Please consider giving to our newsroom today",
+                 "Share 12 Tweet 3 Email", "Please consider giving to our newsroom today", "Give now to support our reporting",
                  "Updated: 5 March 2024", "Home » World » Europe",
                  "Get the Weekly Ledger Pro, our markets service, for as little as $5 a month for the first year, "
                  "with analysis from our desk, model portfolios and alerts on the stocks you follow every "
@@ -21,7 +21,7 @@ def test_pattern_families_catch_furniture_not_prose():
         assert first_matching_rule(line, len(line.split())), line
     prose = ["The government said it would donate 2 million doses to the region next month.",
              "Home prices rose 3 percent in the year to June, the statistics office said.",
-             "1234", "He was done with London.",
+             "1234", "He was done with London.", "Give yourself plenty of time before the flight.",
              "The company said the subscription service, which costs as little as $5 a month, had drawn more "
              "readers than its print edition for the first time, and that it would add a free trial next year.",
              # a long run of digits once sent the share-bar pattern into exponential backtracking
@@ -123,3 +123,26 @@ def test_a_line_found_three_times_on_the_page_is_furniture():
     doc = classify_boilerplate(ingest_document(page.encode(), "photos.txt"))
     assert caption not in [b.text for b in doc.blocks] and len(doc.blocks) == 4
     assert {r.rule for r in doc.removed} == {"repeated_in_page"}
+
+
+def test_on_html_a_label_repeated_in_the_articles_own_table_stays():
+    """After trafilatura kept the article, a line repeated on the page is a row label of the article's
+    comparison, not a menu: the rule is not applied to HTML (BoilerplateRules.html_skip_rules)."""
+    from dataclasses import replace
+
+    from newsclean.boilerplate import BoilerplateRules
+
+    label = "Professional and polite staff"
+    intro = ("We compared three moving companies on the same route, booking each one for a two-bedroom flat "
+             "and timing every step from the first call to the last box carried in.")
+    rows = []
+    for name in ("Alpha Movers", "Beta Vans", "Gamma Removals"):
+        rows += [f"<h2>{name}</h2>", f"<p>{intro.replace('three', name)}</p>", f"<p>{label}</p>",
+                 "<p>They arrived on time, wrapped the furniture and finished the job in under five hours.</p>"]
+    html = f"<html><body><article><h1>Moving companies compared</h1><p>{intro}</p>{''.join(rows)}</article></body></html>"
+    doc = classify_boilerplate(ingest_document(html.encode(), "movers.html"))
+    assert [b.text for b in doc.blocks].count(label) == 3
+    applied = classify_boilerplate(ingest_document(html.encode(), "movers.html"),
+                                   replace(BoilerplateRules(), html_skip_rules=frozenset()))
+    assert label not in [b.text for b in applied.blocks]
+    assert {r.rule for r in applied.removed} >= {"repeated_in_page"}

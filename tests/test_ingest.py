@@ -1,9 +1,11 @@
 import gzip
+from pathlib import Path
 
 import pytest
 
 from newsclean.ingest import IngestError, document_id, read_raw
-from newsclean.pipeline import ingest_document
+from newsclean.pipeline import clean_document, ingest_document
+from newsclean.signals import word_count
 
 
 def test_detects_a_legacy_encoding_instead_of_assuming_utf8():
@@ -64,3 +66,18 @@ def test_html_laid_out_in_a_table_is_read_without_it():
     table = f"<table><tr><td>{cell}</td><td>Top stories</td></tr></table>"
     text = read_raw(_page(table), "page.html").text
     assert "|" not in text and "first ferries" in text
+
+
+SHARED_PAGE = Path(__file__).resolve().parents[2] / "shared" / "bench" / "wcxb" / "dev" / "wcxb-4111.html.gz"
+
+
+@pytest.mark.skipif(not SHARED_PAGE.exists(), reason="the shared WCXB dev pages are not next to this checkout")
+def test_a_page_trafilaturas_defaults_find_no_text_in_is_read_in_its_recall_mode():
+    """A real article page (WCXB dev, CC-BY-4.0) on which trafilatura.extract with its default
+    settings returns nothing: it used to be rejected; now its recall mode gives the article."""
+    import trafilatura
+
+    html = gzip.decompress(SHARED_PAGE.read_bytes())
+    assert not trafilatura.extract(html.decode("utf-8"), deduplicate=False)
+    doc = clean_document(html, "page.html")
+    assert word_count(doc.body) > 1000 and "Non-toxic clothing should be accessible to everyone" in doc.body
