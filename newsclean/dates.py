@@ -49,6 +49,7 @@ _BY_CUE = re.compile(r"(?:^|[\s|•·—–-])(?:by|von|par|por|di|door)\s", re.
 _COPYRIGHT = re.compile(r"©|\(c\)|\bcopyright\b", re.I)
 _COMMENT_CUE = re.compile(r"\b(?:reply|replies|comments?|says|said on|wrote)\b", re.I)
 MIN_YEAR, MAX_YEAR = 1990, 2035
+_DIGIT = re.compile(r"\d")
 
 
 def _parse(m: re.Match, dayfirst: bool) -> date | None:
@@ -92,7 +93,7 @@ def date_candidates(blocks: list[Block], dayfirst: bool = False, max_words: int 
     article's start when the page has more."""
     out = []
     for i, b in enumerate(blocks):
-        if not any(c.isdigit() for c in b.text) or word_count(b.text) > max_words:
+        if not _DIGIT.search(b.text) or word_count(b.text) > max_words:
             continue
         for d, s, e in dates_in(b.text, dayfirst):
             out.append((i, d, s, e, bool(_TIME_AFTER.match(b.text[e:e + 20]))))

@@ -75,9 +75,14 @@ SCRIPTS = {
 }
 
 
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+
+
 def dominant_script(text: str) -> str | None:
     """The script most letters of ``text`` are written in (latin, cyrillic, cjk …), or None."""
     sample = text[:3000]
+    if sample.isascii():  # only the latin class has ASCII letters: the same answer without 11 scans
+        return "latin" if _ASCII_LETTER.search(sample) else None
     counts = {name: len(rx.findall(sample)) for name, rx in SCRIPTS.items()}
     best = max(counts, key=counts.get)
     return best if counts[best] else None

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +28,10 @@ from .signals import (MONTHS, URL_ANYWHERE, WEEKDAYS, ends_sentence, is_date_lin
 
 _BYLINE = re.compile(r"^\s*(?:by|written by|words by|reporting by|story by|posted by|published by|publicado por|publié par|veröffentlicht von|von|par|por|di|door|"
                      r"author|authors|reporter)\s*:?\s+(?P<names>.+?)\s*$", re.I)
+#: the words a byline _BYLINE reads opens with (lowercase)
+_BYLINE_OPENERS = ("by", "written by", "words by", "reporting by", "story by", "posted by", "published by",
+                   "publicado por", "publié par", "veröffentlicht von", "von", "par", "por", "di", "door", "author",
+                   "reporter")
 #: patterns that open with a run of spaces start it only where the run starts ('(?<!\s)'), or right
 #: after a run an earlier match took ('(?<=\s)'): the same matches, in linear time on a line of spaces
 #: "… on November 19, 2019, 6:21 AM EST" after the names
@@ -276,7 +282,7 @@ def title_features(blocks: list[Block], article_p: tuple[float, ...], candidates
         b = blocks[i]
         text = value.rstrip()
         words_n = word_count(text)
-        letters = sum(1 for c in text if c.isalpha()) or 1
+        letters = sum(map(str.isalpha, text)) or 1
         me = _norm(text)
         cut = len(me) < len(norms[i])
         contained = sum(1 for k, other in enumerate(norms[:max(head_end + 5, 0)]) if k != i and me and me in other
@@ -287,7 +293,7 @@ def title_features(blocks: list[Block], article_p: tuple[float, ...], candidates
                 first_matching_rule(text, words_n) is not None, math.log1p(max(0, counts[me] - 1)), math.log1p(contained),
                 article_p[i] if article_p else -1.0, article_p[i + 1] if article_p and i + 1 < n else -1.0,
                 sum(1 for h in headings if h < i), bool(headings) and headings[0] == i,
-                sum(1 for c in text if c.isdigit()) / max(len(text), 1), sum(1 for c in text if c.isupper()) / letters,
+                sum(map(str.isdigit, text)) / max(len(text), 1), sum(map(str.isupper, text)) / letters,
                 b.link_chars / max(len(text), 1), b.images > 0, i / max(n - 1, 1), i == 0,
                 any(sep in text for sep in (" | ", " - ", " – ", " — ")), len(candidates),
                 min((abs(h - i) for h in headings if h != i), default=99),
@@ -407,7 +413,9 @@ def author_candidates(blocks: list[Block], head_start: int, head_end: int, taken
         if i in window or i in taken or word_count(b.text) > rules.byline_max_words:
             continue
         text = b.text.strip()
-        parsed = parse_byline(_GLUED_FIELD.sub(" ", _GLUED_BY.sub(r"\1 ", text)), rules.byline_max_words)
+        # _BYLINE opens with one of these words: the other lines skip the unglueing and the parse
+        opens = text[:16].lower().startswith(_BYLINE_OPENERS)
+        parsed = opens and parse_byline(_GLUED_FIELD.sub(" ", _GLUED_BY.sub(r"\1 ", text)), rules.byline_max_words)
         if parsed:
             out.append((i, parsed[0], 0))
         elif 2 <= word_count(text) <= 4 and len(text) <= 40 and _NAME.match(text) and _name_run(text.split(), 4) == text \
@@ -426,20 +434,41 @@ def author_features(blocks: list[Block], article_p: tuple[float, ...], cands: li
 
     threshold = article_threshold()
     last_article = max((k for k, p in enumerate(article_p) if p >= threshold), default=n) if article_p else n
+    page = "\n".join(b.text for b in blocks)  # blocks holding a name, found by str.find over the page
+    starts = list(accumulate((len(b.text) + 1 for b in blocks[:-1]), initial=0))
+    dated: dict[int, bool] = {}
+
+    def has_date(j: int) -> bool:
+        if j not in dated:
+            t = blocks[j].text
+            dated[j] = bool(is_date_line(t) or (word_count(t) <= 20 and find_date(t)))
+        return dated[j]
+
     for r, (i, name, kind) in enumerate(cands):
         text = blocks[i].text
-        repeats = max(0, sum(1 for b in blocks if name in b.text) - 1)
-        near = any(0 <= j < n and j != i and (is_date_line(blocks[j].text) or
-                                              (word_count(blocks[j].text) <= 20 and find_date(blocks[j].text)))
-                   for j in (i - 2, i - 1, i + 1, i + 2))
-        letters = sum(1 for c in text if c.isalpha()) or 1
+        repeats = max(0, _blocks_containing(page, starts, name) - 1)
+        near = any(0 <= j < n and j != i and has_date(j) for j in (i - 2, i - 1, i + 1, i + 2))
+        letters = sum(map(str.isalpha, text)) or 1
         X[r] = (kind == 0, kind == 1, kind == 2, kind == 3, kind == 4, kind == 5, max(-300, min(300, i - head_end)), math.log1p(word_count(name)), math.log1p(word_count(text)),
                 math.log1p(repeats), near, find_date(text) is not None, article_p[i] if article_p else -1.0,
                 blocks[i].kind == HEADING, blocks[i].kind == LIST_ITEM, blocks[i].link_chars / max(len(text), 1),
-                title_case_share(text), sum(1 for c in text if c.isupper()) / letters, i / max(n - 1, 1),
+                title_case_share(text), sum(map(str.isupper, text)) / letters, i / max(n - 1, 1),
                 (i - title_index) if title_index is not None else -99, len(cands), len(name),
                 _name_zipf(name, zipf_frequency), i > last_article, _bio_follows(blocks, i, name))
     return X
+
+
+def _blocks_containing(page: str, starts: list[int], name: str) -> int:
+    """How many blocks hold ``name`` (``page``: the blocks joined by newlines, ``starts`` their offsets)."""
+    if not name:
+        return len(starts)
+    found, at, last = 0, page.find(name), -1
+    while at >= 0:
+        k = bisect_right(starts, at) - 1
+        if k != last:
+            found, last = found + 1, k
+        at = page.find(name, starts[k + 1] if k + 1 < len(starts) else len(page))
+    return found
 
 
 def _name_zipf(name: str, zipf_frequency) -> float:
@@ -447,7 +476,12 @@ def _name_zipf(name: str, zipf_frequency) -> float:
     case ('Best Travel Tips') is made of common words, a person's name mostly of rare ones."""
     ws = [w.strip(".,'’").lower() for w in name.split()]
     ws = [w for w in ws if w]
-    return sum(zipf_frequency(w, "en") for w in ws) / len(ws) if ws else 0.0
+    return sum(_zipf(w, zipf_frequency) for w in ws) / len(ws) if ws else 0.0
+
+
+@lru_cache(maxsize=8192)
+def _zipf(word: str, zipf_frequency) -> float:
+    return zipf_frequency(word, "en")
 
 
 def _bio_follows(blocks: list[Block], i: int, name: str) -> bool:
