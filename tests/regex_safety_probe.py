@@ -103,9 +103,10 @@ def _stop(*_args) -> None:
     raise _TooSlow
 
 
-def main(bound: float) -> None:
+def main(bound: float, shard: int = 0, shards: int = 1) -> None:
     signal.signal(signal.SIGALRM, _stop)  # the regex engine checks for signals while it runs
-    patterns = package_patterns()
+    everything = package_patterns()
+    patterns = {key: everything[key] for key in sorted(everything)[shard::shards]}  # this process's share
     lines = adversarial_lines()
     slow = 0
     for key, pattern in patterns.items():
@@ -128,4 +129,6 @@ def main(bound: float) -> None:
 
 
 if __name__ == "__main__":
-    main(float(sys.argv[1]) if len(sys.argv) > 1 else 0.5)
+    # python regex_safety_probe.py [BOUND [SHARD SHARDS]]: the SHARD-th of SHARDS equal shares of the patterns
+    main(float(sys.argv[1]) if len(sys.argv) > 1 else 0.5,
+         *(int(a) for a in sys.argv[2:4]))
