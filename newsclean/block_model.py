@@ -343,6 +343,17 @@ def _forest(arrays, prefix: str) -> Forest:
                   arrays[f"{prefix}_depth"])
 
 
+def load_candidate_model(path: Path, names: tuple[str, ...], prefix: str):
+    """(forest, least probability to take a candidate) of a shipped candidate model (title, author,
+    date: bench/train_metadata.py --target PREFIX), or None when absent."""
+    if not path.exists():
+        return None
+    with np.load(path, allow_pickle=False) as arrays:
+        if tuple(str(s) for s in arrays["names"]) != names:
+            raise ValueError(f"{path.name} was trained on other features; run bench/train_metadata.py --target {prefix} --write")
+        return _forest(arrays, prefix), float(arrays["min_probability"])
+
+
 @lru_cache(maxsize=2)
 def load_model(path: Path = MODEL_PATH) -> BlockModel | None:
     """The shipped model, or None when it is absent (the boilerplate stage then keeps its rules)."""

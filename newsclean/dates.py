@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .block_model import load_candidate_model
 from .record import HEADING, LIST_ITEM, Block
 from .signals import is_date_line, word_count
 
@@ -153,11 +154,4 @@ def date_features(blocks: list[Block], article_p: tuple[float, ...], cands: list
 @lru_cache(maxsize=2)
 def load_date_model(path: Path = DATE_MODEL_PATH):
     """(forest, least probability to take a candidate) of the shipped date model, or None when absent."""
-    if not path.exists():
-        return None
-    from .block_model import _forest
-
-    with np.load(path, allow_pickle=False) as arrays:
-        if tuple(str(s) for s in arrays["names"]) != DATE_FEATURES:
-            raise ValueError(f"{path.name} was trained on other features; run bench/train_metadata.py --target date --write")
-        return _forest(arrays, "date"), float(arrays["min_probability"])
+    return load_candidate_model(path, DATE_FEATURES, "date")

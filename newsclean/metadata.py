@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .block_model import load_candidate_model
 from .boilerplate import article_threshold
 from .dates import date_candidates, date_features, dates_in, load_date_model
 from .patterns import RULES_BY_NAME, first_matching_rule
@@ -310,21 +311,9 @@ def _overlap(text: str, vocabulary: set[str]) -> float:
     return sum(1 for w in ws if w in vocabulary) / len(ws) if ws else 0.0
 
 
-def _load_candidate_model(path: Path, names: tuple[str, ...], prefix: str):
-    """(forest, least probability to take a candidate) of a shipped candidate model, or None when absent."""
-    if not path.exists():
-        return None
-    from .block_model import _forest
-
-    with np.load(path, allow_pickle=False) as arrays:
-        if tuple(str(s) for s in arrays["names"]) != names:
-            raise ValueError(f"{path.name} was trained on other features; run bench/train_metadata.py --write")
-        return _forest(arrays, prefix), float(arrays["min_probability"])
-
-
 @lru_cache(maxsize=2)
 def load_title_model(path: Path = TITLE_MODEL_PATH):
-    return _load_candidate_model(path, TITLE_FEATURES, "title")
+    return load_candidate_model(path, TITLE_FEATURES, "title")
 
 
 #: the author model's features of a candidate name (see author_features)
@@ -495,7 +484,7 @@ def _bio_follows(blocks: list[Block], i: int, name: str) -> bool:
 
 @lru_cache(maxsize=2)
 def load_author_model(path: Path = AUTHOR_MODEL_PATH):
-    return _load_candidate_model(path, AUTHOR_FEATURES, "author")
+    return load_candidate_model(path, AUTHOR_FEATURES, "author")
 
 
 def _model_author(doc: Document, blocks: list[Block], head_start: int, head_end: int, taken: dict,
