@@ -34,6 +34,20 @@ SURFACE_GAIN = 0.1  # scaled surface features next to L2-normalised n-gram rows
 C = 1.0
 
 
+def check_hashing(counts, texts) -> None:
+    """newsclean.hashing (what scoring runs, without scikit-learn) must give scikit-learn's matrix."""
+    from newsclean.hashing import hashed_counts
+
+    coo = counts.tocsr()
+    coo.sum_duplicates()
+    coo = coo.tocoo()
+    row, column, count = hashed_counts(texts, NGRAMS[0], NGRAMS[1], N_FEATURES)
+    order = np.lexsort((coo.col, coo.row))
+    if not (np.array_equal(coo.row[order], row) and np.array_equal(coo.col[order], column)
+            and np.array_equal(coo.data[order], count)):
+        raise SystemExit("newsclean.hashing differs from scikit-learn's HashingVectorizer: the shipped model would score wrongly")
+
+
 def fit(texts, surface, y):
     from scipy.sparse import csr_matrix, hstack
     from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
@@ -42,6 +56,7 @@ def fit(texts, surface, y):
 
     hv = HashingVectorizer(analyzer=ANALYZER, ngram_range=NGRAMS, n_features=N_FEATURES, alternate_sign=False, norm=None)
     counts = hv.transform([model_text(t) for t in texts])
+    check_hashing(counts, [model_text(t) for t in texts])
     tfidf = TfidfTransformer(sublinear_tf=True).fit(counts)
     scaler = StandardScaler().fit(surface)
     scale = np.where(scaler.scale_ == 0, 1.0, scaler.scale_)

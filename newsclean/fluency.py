@@ -6,7 +6,7 @@ word rarity from wordfreq (Speer 2022), function-word share, punctuation, repeat
 lower-cased names and the precise rules of :mod:`newsclean.garble`. It is trained by
 ``bench/train_garble.py`` on the garble benchmark's dev split only (MLQE-PE, CC0; WMT23 MQM,
 Apache-2.0) and shipped as plain arrays in ``models/garble_fluency.npz``: no pickles, nothing
-downloaded at run time. Scoring a batch of sentences is one sparse matrix product.
+downloaded at run time. The n-grams are hashed by :mod:`newsclean.hashing` (scikit-learn's hashing, without importing it).
 """
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+
+from .hashing import hashed_counts
 
 MODEL_PATH = Path(__file__).parent / "models" / "garble_fluency.npz"
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
@@ -76,13 +78,11 @@ class FluencyModel:
     """Probability that a sentence is garbled, from the shipped weights."""
 
     def __init__(self, path: Path = MODEL_PATH) -> None:
-        from sklearn.feature_extraction.text import HashingVectorizer
-
         data = np.load(path, allow_pickle=False)
+        if str(data["analyzer"]) != "char":
+            raise ValueError(f"{path}: n-grams of analyzer {data['analyzer']!r}; newsclean.hashing computes 'char' ones")
         self.n_features = int(data["n_features"])
-        lo, hi = (int(x) for x in data["ngram_range"])
-        self.vectorizer = HashingVectorizer(analyzer=str(data["analyzer"]), ngram_range=(lo, hi), n_features=self.n_features,
-                                            alternate_sign=False, norm=None)
+        self.ngram_range = tuple(int(x) for x in data["ngram_range"])
         self.idf = data["idf"].astype(np.float64)
         self.text_weights = data["text_weights"].astype(np.float64)
         self.surface_mean = data["surface_mean"]
@@ -94,13 +94,15 @@ class FluencyModel:
         self.text_logit_high = float(data["text_logit_high"])
         self.text_logit_mean = float(data["text_logit_mean"])
 
-    def text_matrix(self, sentences: list[str]):
-        """Sublinear TF-IDF of hashed character n-grams, L2-normalised (as at training time)."""
-        from sklearn.preprocessing import normalize
-
-        counts = self.vectorizer.transform([model_text(s) for s in sentences]).tocsr().astype(np.float64)
-        counts.data = 1.0 + np.log(counts.data)
-        return normalize(counts.multiply(self.idf).tocsr())
+    def text_logits(self, sentences: list[str]) -> np.ndarray:
+        """The n-gram part of each sentence's logit: sublinear TF-IDF of its hashed character
+        n-grams, L2-normalised (as at training time), times the weights."""
+        lo, hi = self.ngram_range
+        row, column, count = hashed_counts([model_text(s) for s in sentences], lo, hi, self.n_features)
+        v = (1.0 + np.log(count)) * self.idf[column]
+        norm = np.sqrt(np.bincount(row, weights=v * v, minlength=len(sentences)))
+        dot = np.bincount(row, weights=v * self.text_weights[column], minlength=len(sentences))
+        return np.divide(dot, norm, out=np.zeros(len(sentences)), where=norm > 0)
 
     def probabilities(self, sentences: list[str], rule_scores: list[float] | None = None,
                       only_above: float | None = None) -> np.ndarray:
@@ -121,7 +123,7 @@ class FluencyModel:
             z = z + self.text_logit_mean
             z[todo] -= self.text_logit_mean
         if len(todo):
-            z[todo] += self.text_matrix([sentences[i] for i in todo]) @ self.text_weights
+            z[todo] += self.text_logits([sentences[i] for i in todo])
         return 1.0 / (1.0 + np.exp(-z))
 
 

@@ -1,7 +1,7 @@
 """pandera schemas of the clean record, and the one function that applies them.
 
 A batch of records is flattened into three tables — documents, flags, removals — each checked
-by a strict ``DataFrameModel`` with lazy validation, so every failure of every record is
+by a strict ``DataFrameSchema`` with lazy validation, so every failure of every record is
 collected in one pass. :func:`validate_records` returns the records that passed and, for each
 that failed, the failure cases; the caller writes the first and rejects the second. pandera is
 imported nowhere else.
@@ -12,7 +12,6 @@ from datetime import datetime
 
 import pandas as pd
 import pandera.pandas as pa
-from pandera.typing.pandas import Series
 
 #: ISO 639-1 codes (the two-letter language codes)
 ISO_639_1 = frozenset("""aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr
@@ -35,79 +34,72 @@ def _is_iso_date(value: str) -> bool:
     return True
 
 
-class DocumentSchema(pa.DataFrameModel):
-    """One row per clean record."""
+def _published_is_iso(s: pd.Series) -> pd.Series:
+    return s.map(lambda v: v is None or v is pd.NA or (isinstance(v, str) and _is_iso_date(v))).astype(bool)
 
-    id: Series[str] = pa.Field(unique=True, str_matches=r"^[0-9a-f]{8,64}$")
-    source: Series[str] = pa.Field(str_length={"min_value": 1})
-    text: Series[str] = pa.Field(str_matches=r"\S")
-    title: Series[str] = pa.Field(nullable=True, str_length={"min_value": 1})
-    published: Series[str] = pa.Field(nullable=True)
-    author: Series[str] = pa.Field(nullable=True, str_length={"min_value": 1})
-    site: Series[str] = pa.Field(nullable=True, str_length={"min_value": 1})
-    url: Series[str] = pa.Field(nullable=True, str_matches=r"^(https?://|www\.)\S+$")
-    language: Series[str] = pa.Field(isin=sorted(ISO_639_1 | {UNDETERMINED_LANGUAGE}))
-    format: Series[str] = pa.Field(isin=["text", "markdown", "html"])
+
+def _reasons_listed(s: pd.Series) -> pd.Series:
+    return s.map(lambda v: isinstance(v, list) and len(v) > 0 and all(isinstance(x, str) for x in v))
+
+
+_HEX_ID = r"^[0-9a-f]{8,64}$"
+_NOT_EMPTY = {"min_value": 1}
+
+
+def _text(*checks: pa.Check, nullable: bool = False, unique: bool = False) -> pa.Column:
+    return pa.Column(str, checks=list(checks), nullable=nullable, unique=unique)
+
+
+# Schema objects, not DataFrameModel classes: building a model's schema resolves its annotations
+# through pandera.typing, which imports dask.dataframe whenever dask is installed (1 s of every
+# run's start-up); the checks are the same.
+
+#: one row per clean record
+DocumentSchema = pa.DataFrameSchema({
+    "id": _text(pa.Check.str_matches(_HEX_ID), unique=True),
+    "source": _text(pa.Check.str_length(**_NOT_EMPTY)),
+    "text": _text(pa.Check.str_matches(r"\S")),
+    "title": _text(pa.Check.str_length(**_NOT_EMPTY), nullable=True),
+    "published": _text(pa.Check(_published_is_iso, name="iso_8601_date"), nullable=True),
+    "author": _text(pa.Check.str_length(**_NOT_EMPTY), nullable=True),
+    "site": _text(pa.Check.str_length(**_NOT_EMPTY), nullable=True),
+    "url": _text(pa.Check.str_matches(r"^(https?://|www\.)\S+$"), nullable=True),
+    "language": _text(pa.Check.isin(sorted(ISO_639_1 | {UNDETERMINED_LANGUAGE}))),
+    "format": _text(pa.Check.isin(["text", "markdown", "html"])),
     # near-duplicates (newsclean/near_duplicates.py): the first earlier record this one is a
     # near-duplicate of, and the id of its cluster's first record (its own id when alone)
-    duplicate_of: Series[str] = pa.Field(nullable=True, str_matches=r"^[0-9a-f]{8,64}$")
-    cluster: Series[str] = pa.Field(str_matches=r"^[0-9a-f]{8,64}$")
+    "duplicate_of": _text(pa.Check.str_matches(_HEX_ID), nullable=True),
+    "cluster": _text(pa.Check.str_matches(_HEX_ID)),
     # incremental datasets only (null in a snapshot): the run that wrote the record, when, and the
     # pipeline version (package + models) that cleaned it
-    run: Series[str] = pa.Field(nullable=True, str_matches=r"^\d{8}T\d{6}(\d{6})?[0-9a-f]{4,}$")
-    cleaned_at: Series[str] = pa.Field(nullable=True)
-    version: Series[str] = pa.Field(nullable=True, str_length={"min_value": 1})
+    "run": _text(pa.Check.str_matches(r"^\d{8}T\d{6}(\d{6})?[0-9a-f]{4,}$"), nullable=True),
+    "cleaned_at": _text(nullable=True),
+    "version": _text(pa.Check.str_length(**_NOT_EMPTY), nullable=True),
+}, strict=True, coerce=False, name="DocumentSchema")
 
-    @pa.check("published", name="iso_8601_date")
-    def published_is_iso(cls, s: Series[str]) -> Series[bool]:
-        return s.map(lambda v: v is None or v is pd.NA or (isinstance(v, str) and _is_iso_date(v))).astype(bool)
+#: one row per flag; ``body_slice`` is the record's ``text[start:end]``
+FlagSchema = pa.DataFrameSchema({
+    "record": pa.Column(int),
+    "kind": _text(pa.Check.isin(list(FLAG_KINDS))),
+    "start": pa.Column(int, pa.Check.ge(0)),
+    "end": pa.Column(int, pa.Check.ge(0)),
+    "text": _text(pa.Check.str_length(**_NOT_EMPTY)),
+    "body_slice": _text(),
+    "score": pa.Column(float, [pa.Check.ge(0.0), pa.Check.le(1.0)]),
+    "reasons": pa.Column(object, pa.Check(_reasons_listed, name="has_reasons")),
+}, checks=[pa.Check(lambda df: df["end"] > df["start"], name="span_not_empty"),
+           pa.Check(lambda df: df["text"] == df["body_slice"], name="text_equals_body_slice")],
+   strict=True, name="FlagSchema")
 
-    class Config:
-        strict = True
-        coerce = False
+#: one row per removal
+RemovalSchema = pa.DataFrameSchema({
+    "record": pa.Column(int),
+    "category": _text(pa.Check.str_matches(r"^[a-z_]+$")),
+    "text": _text(pa.Check.str_length(**_NOT_EMPTY)),
+    "reason": _text(pa.Check.str_length(**_NOT_EMPTY)),
+}, strict=True, name="RemovalSchema")
 
-
-class FlagSchema(pa.DataFrameModel):
-    """One row per flag; ``body_slice`` is the record's ``text[start:end]``."""
-
-    record: Series[int]
-    kind: Series[str] = pa.Field(isin=list(FLAG_KINDS))
-    start: Series[int] = pa.Field(ge=0)
-    end: Series[int] = pa.Field(ge=0)
-    text: Series[str] = pa.Field(str_length={"min_value": 1})
-    body_slice: Series[str]
-    score: Series[float] = pa.Field(ge=0.0, le=1.0)
-    reasons: Series[object]
-
-    @pa.dataframe_check(name="span_not_empty")
-    def end_after_start(cls, df: pd.DataFrame) -> Series[bool]:
-        return df["end"] > df["start"]
-
-    @pa.dataframe_check(name="text_equals_body_slice")
-    def text_matches_offsets(cls, df: pd.DataFrame) -> Series[bool]:
-        return df["text"] == df["body_slice"]
-
-    @pa.check("reasons", name="has_reasons")
-    def reasons_listed(cls, s: Series[object]) -> Series[bool]:
-        return s.map(lambda v: isinstance(v, list) and len(v) > 0 and all(isinstance(x, str) for x in v))
-
-    class Config:
-        strict = True
-
-
-class RemovalSchema(pa.DataFrameModel):
-    """One row per removal."""
-
-    record: Series[int]
-    category: Series[str] = pa.Field(str_matches=r"^[a-z_]+$")
-    text: Series[str] = pa.Field(str_length={"min_value": 1})
-    reason: Series[str] = pa.Field(str_length={"min_value": 1})
-
-    class Config:
-        strict = True
-
-
-DOCUMENT_COLUMNS = list(DocumentSchema.to_schema().columns)
+DOCUMENT_COLUMNS = list(DocumentSchema.columns)
 
 
 def _tables(records: list[dict]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -118,25 +110,25 @@ def _tables(records: list[dict]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFra
           "text": f.get("text"), "body_slice": r["text"][f.get("start", 0):f.get("end", 0)],
           "score": f.get("score"), "reasons": f.get("reasons")}
          for i, r in enumerate(records) for f in r.get("flags", [])],
-        columns=list(FlagSchema.to_schema().columns))
+        columns=list(FlagSchema.columns))
     removed = pd.DataFrame(
         [{"record": i, "category": x.get("category"), "text": x.get("text"), "reason": x.get("reason")}
          for i, r in enumerate(records) for x in r.get("removed", [])],
-        columns=list(RemovalSchema.to_schema().columns))
+        columns=list(RemovalSchema.columns))
     text_columns = {"kind": "string", "text": "string", "body_slice": "string"}
     flags = flags.astype({"record": "int64", "start": "int64", "end": "int64", "score": "float64", **text_columns})
     removed = removed.astype({"record": "int64", "category": "string", "text": "string", "reason": "string"})
     return docs, flags, removed
 
 
-def _failures(schema: type[pa.DataFrameModel], df: pd.DataFrame, row_to_record) -> dict[int, list[str]]:
+def _failures(schema: pa.DataFrameSchema, df: pd.DataFrame, row_to_record) -> dict[int, list[str]]:
     out: dict[int, list[str]] = {}
     try:
         schema.validate(df, lazy=True)
     except pa.errors.SchemaErrors as err:
         for case in err.failure_cases.to_dict("records"):
             idx = case.get("index")
-            where = schema.__name__.replace("Schema", "").lower()
+            where = schema.name.replace("Schema", "").lower()
             column = case.get("column") or "(table)"
             msg = f"{where}.{column}: {case.get('check')} failed for {str(case.get('failure_case'))[:80]!r}"
             targets = [row_to_record(idx)] if idx is not None and idx == idx else [-1]

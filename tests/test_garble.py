@@ -46,3 +46,21 @@ def test_the_fluency_model_ranks_mangled_translation_above_fluent_news():
     full = model.probabilities(fluent + mangled) >= model.threshold
     fast = model.probabilities(fluent + mangled, only_above=model.threshold) >= model.threshold
     assert list(full) == list(fast)
+
+
+def test_the_n_gram_hash_is_murmurhash3_and_counts_character_n_grams():
+    from newsclean.hashing import hashed_counts, murmurhash3_32
+
+    # MurmurHash3 x86-32 published test vectors (what scikit-learn's HashingVectorizer uses)
+    vectors = {(b"", 0): 0, (b"", 1): 0x514E28B7, (b"test", 0): 0xBA6BD213, (b"Hello, world!", 0): 0xC0363E43,
+               (b"The quick brown fox jumps over the lazy dog", 0): 0x2E4FF723}
+    for (key, seed), want in vectors.items():
+        assert int(murmurhash3_32([key], seed)[0]) & 0xFFFFFFFF == want, key
+    # n-grams are counted per text, never across two texts, and multi-byte characters count as one
+    row, column, count = hashed_counts(["abab", "éé", "Ab  AB"], 2, 2, 2 ** 18)
+    [ab, ba, ee] = [int(abs(h) % 2 ** 18) for h in murmurhash3_32([b"ab", b"ba", "éé".encode()])]
+    got = {(int(r), int(c)): int(n) for r, c, n in zip(row, column, count)}
+    space = {int(abs(h) % 2 ** 18) for h in murmurhash3_32([b"b ", b" a"])}
+    assert got[(0, ab)] == 2 and got[(0, ba)] == 1 and got[(1, ee)] == 1 and got[(2, ab)] == 2
+    assert sum(n for (r, _), n in got.items() if r == 0) == 3 and sum(n for (r, _), n in got.items() if r == 1) == 1
+    assert {c for (r, c) in got if r == 2} == {ab} | space  # "ab  ab": runs of white space fold to one
