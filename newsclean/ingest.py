@@ -16,7 +16,6 @@ import re
 import zlib
 from dataclasses import dataclass
 
-from charset_normalizer import from_bytes
 
 TEXT_SUFFIXES = {".txt": "text", ".md": "markdown", ".markdown": "markdown",
                  ".html": "html", ".htm": "html"}
@@ -120,6 +119,8 @@ def decode(raw: bytes) -> tuple[str, str]:
     try:
         text, encoding = raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
+        from charset_normalizer import from_bytes  # only for bytes that are not UTF-8
+
         best = from_bytes(raw).best()
         if best is None:
             raise IngestError("undecodable bytes: no text encoding fits") from None
