@@ -16,7 +16,7 @@ from typing import IO, Callable, Iterable, Iterator
 
 import orjson
 
-from .near_duplicates import NearDuplicateIndex
+from .near_duplicates import DiskBackend, NearDuplicateIndex
 from .pipeline import BatchResult, RecordStats, RunSummary, reject
 from .readers import SUPPORTED, is_supported
 
@@ -151,7 +151,7 @@ class OutputWriter:
         self.rejects = _AtomicFile(self.out_dir / REJECTS)
         self.summary = RunSummary()
         self._seen_ids: dict[str, str] = {}
-        self.near = NearDuplicateIndex()
+        self.near = NearDuplicateIndex(DiskBackend())  # on disk: memory flat in the corpus size
 
     def write_batch(self, batch: BatchResult) -> list[dict]:
         """Validate and write one batch; returns the records written (in order)."""
@@ -167,6 +167,7 @@ class OutputWriter:
         """Move every output into place; returns the run summary."""
         self.documents.commit()
         self.rejects.commit()
+        self.near.backend.close()
         if quotes is not None:
             write_jsonl_atomic(self.out_dir / QUOTES, quotes)
         write_summary(self.out_dir, self.summary, extra)
@@ -175,6 +176,7 @@ class OutputWriter:
     def abort(self) -> None:
         self.documents.abort()
         self.rejects.abort()
+        self.near.backend.close()
 
 
 def write_summary(out_dir: Path, summary: RunSummary, extra: dict | None = None) -> None:

@@ -110,6 +110,54 @@ class MemoryBackend:
                 self.bands[k].remove(doc_id)
 
 
+class DiskBackend:
+    """The index of one snapshot run in a private temporary SQLite database (stdlib ``sqlite3``,
+    deleted when closed or when the process ends): memory stays flat in the corpus size (in memory
+    the index costs ~6 KB a record, 600 MB at 100,000). Same answers as :class:`MemoryBackend`:
+    candidates in first-added order, one per id."""
+
+    def __init__(self, cache_mb: int = 16) -> None:
+        import sqlite3
+
+        self.db = sqlite3.connect("", check_same_thread=False)  # "": a temporary on-disk database
+        self.db.executescript(f"""
+            PRAGMA cache_size = -{cache_mb * 1024};
+            PRAGMA journal_mode = OFF;
+            PRAGMA synchronous = OFF;
+            CREATE TABLE entries (seq INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, source TEXT NOT NULL,
+                                  cluster TEXT NOT NULL, signature BLOB NOT NULL, live INTEGER NOT NULL);
+            CREATE TABLE bands (key INTEGER NOT NULL, seq INTEGER NOT NULL);
+            CREATE INDEX bands_key ON bands (key);
+        """)
+
+    def candidates(self, keys: list[int]) -> list[Entry]:
+        marks = ",".join("?" * len(keys))
+        rows = self.db.execute(f"SELECT id, source, cluster, signature FROM entries WHERE live = 1 AND seq IN "
+                               f"(SELECT seq FROM bands WHERE key IN ({marks})) ORDER BY seq", keys)
+        return [Entry(*row) for row in rows]
+
+    def add(self, entry: Entry, keys: list[int]) -> None:
+        row = self.db.execute("SELECT seq FROM entries WHERE id = ?", (entry.id,)).fetchone()
+        if row is None:
+            seq = self.db.execute("INSERT INTO entries (id, source, cluster, signature, live) VALUES (?, ?, ?, ?, 1)",
+                                  (entry.id, entry.source, entry.cluster, entry.signature)).lastrowid
+        else:  # as MemoryBackend: the entry is replaced, its place in the order kept
+            seq = row[0]
+            self.db.execute("UPDATE entries SET source = ?, cluster = ?, signature = ?, live = 1 WHERE seq = ?",
+                            (entry.source, entry.cluster, entry.signature, seq))
+        self.db.executemany("INSERT INTO bands (key, seq) VALUES (?, ?)", [(k, seq) for k in keys])
+
+    def discard(self, doc_id: str, keys: list[int]) -> None:
+        row = self.db.execute("SELECT seq FROM entries WHERE id = ?", (doc_id,)).fetchone()
+        if row is not None:
+            marks = ",".join("?" * len(keys))
+            self.db.execute(f"DELETE FROM bands WHERE seq = ? AND key IN ({marks})", (row[0], *keys))
+            self.db.execute("UPDATE entries SET live = 0 WHERE seq = ?", (row[0],))  # its place in the order kept
+
+    def close(self) -> None:
+        self.db.close()
+
+
 class NearDuplicateIndex:
     """Assigns ``duplicate_of`` and ``cluster`` to records in writing order."""
 

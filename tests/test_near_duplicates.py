@@ -89,3 +89,30 @@ def test_signatures_estimate_jaccard_and_short_bodies_are_not_compared():
     record = {"id": "ab" * 10, "source": "x", "text": "Too short"}
     NearDuplicateIndex().assign(record, b"")
     assert record["duplicate_of"] is None and record["cluster"] == record["id"]
+
+
+def test_the_on_disk_index_of_a_snapshot_run_answers_as_the_in_memory_one():
+    """A snapshot run keeps its index in a temporary SQLite database (memory flat in the corpus
+    size): the same records in the same order get the same duplicate_of and cluster, also when a
+    record is taken back (it failed validation) and comes again."""
+    from newsclean.near_duplicates import DiskBackend, MemoryBackend
+
+    bodies = [article(i) for i in range(5)]
+    records = []
+    for copy in range(3):
+        for i, body in enumerate(bodies):
+            edited = body.replace(" the ", " a ", copy)  # near, not identical, copies
+            records.append({"id": f"{i:02d}{copy:02d}" + "0" * 12, "source": f"site{copy}/{i}.txt", "text": edited})
+    records.insert(7, dict(records[2]))  # the same id again
+    answers = {}
+    for backend in (MemoryBackend(), DiskBackend()):
+        index, got = NearDuplicateIndex(backend), []
+        for n, record in enumerate(records):
+            r, sig = dict(record), signature(record["text"])
+            index.assign(r, sig)
+            got.append((r["duplicate_of"], r["cluster"]))
+            if n == 3:
+                index.discard(r, sig)
+        answers[type(backend).__name__] = (got, index.marked)
+    assert answers["MemoryBackend"] == answers["DiskBackend"]
+    assert answers["DiskBackend"][1] >= 8  # the copies were found
