@@ -578,6 +578,8 @@ class QuoteIndex:
     _signatures: list = field(default_factory=list)
     #: first quote (its key) of each normalised wording
     _wordings: dict = field(default_factory=dict)
+    #: union-find over the quotes: one tree per statement
+    _parent: list = field(default_factory=list)
 
     def __post_init__(self) -> None:
         from datasketch import MinHashLSH
@@ -608,34 +610,48 @@ class QuoteIndex:
             quote_id = "q" + _content_key(f"{record['id']}:{start}")
             mh = self._minhash(sh)
             linkable = len(quote.split()) >= self.link_min_words
-            same = sorted(int(k) for k in self._lsh.query(mh) if self._same_statement(mh, len(sh), int(k))) \
-                if linkable else []
-            wording = normalise(quote)
-            verbatim = self._wordings.setdefault(wording, key)
-            if verbatim != key and verbatim not in same:
-                same = sorted(same + [verbatim])
+            self._parent.append(key)
+            verbatim = self._wordings.setdefault(normalise(quote), key)
+            if verbatim != key:
+                self._union(key, verbatim)
             if linkable:
+                # a candidate already in this quote's statement cannot change the grouping: with
+                # syndicated copies (the same quote in N articles) checking them all was O(N^2)
+                for other in sorted(int(k) for k in self._lsh.query(mh)):
+                    if self._find(other) != self._find(key) and self._same_statement(mh, len(sh), other):
+                        self._union(key, other)
                 self._lsh.insert(str(key), mh)
             self._signatures.append((mh, len(sh)))
             self.quotes.append({"quote_id": quote_id, "document": record["id"], "source": record["source"],
-                                "start": start, "end": end, "quote": quote, "speaker": speaker, "same_as": same})
+                                "start": start, "end": end, "quote": quote, "speaker": speaker})
+
+    def _find(self, x: int) -> int:
+        parent = self._parent
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def _union(self, a: int, b: int) -> None:
+        ra, rb = self._find(a), self._find(b)
+        if ra != rb:
+            self._parent[max(ra, rb)] = min(ra, rb)
+
+    def __setstate__(self, state: dict) -> None:
+        """An index pickled before the statements were kept as a union-find (each quote listed
+        every earlier quote of its statement in ``same_as``) is rebuilt into one."""
+        self.__dict__.update(state)
+        if "_parent" not in state:
+            self._parent = list(range(len(self.quotes)))
+            for i, q in enumerate(self.quotes):
+                for j in q.pop("same_as", ()):
+                    self._union(i, j)
 
     def rows(self) -> list[dict]:
         """One row per statement: its first wording, speaker, every occurrence and variant."""
-        parent = list(range(len(self.quotes)))
-
-        def find(x: int) -> int:
-            while parent[x] != x:
-                parent[x] = parent[parent[x]]
-                x = parent[x]
-            return x
-
-        for i, q in enumerate(self.quotes):
-            for j in q["same_as"]:
-                parent[find(i)] = find(j)
         groups: dict[int, list[dict]] = {}
         for i, q in enumerate(self.quotes):
-            groups.setdefault(find(i), []).append(q)
+            groups.setdefault(self._find(i), []).append(q)
         rows = []
         for members in groups.values():
             first = members[0]

@@ -206,3 +206,27 @@ def test_overlaps_from_postings_equal_the_pairwise_intersections():
         pairwise.append((k, sh))
         indexed.append((k, sh))
     assert indexed._postings is not None and pairwise._postings is None
+
+
+def test_a_quote_index_saved_by_an_earlier_version_gives_the_same_statements_and_grows():
+    """Incremental datasets keep the quote index pickled in the state store. Before the statements
+    were a union-find, each quote listed the earlier quotes of its statement in ``same_as``; such an
+    index still loads, answers the same and takes more records."""
+    import pickle
+
+    records = [{"id": "a", "source": "a.txt", "text": "Intro. " + ORIGINAL}, {"id": "b", "source": "b.txt", "text": REPEAT},
+               {"id": "c", "source": "c.txt", "text": "“Nothing about this matches the other statements at all,” she said."}]
+    index = QuoteIndex()
+    for r in records:
+        index.add(r)
+    want = index.rows()
+    old = pickle.loads(pickle.dumps(index))
+    state = dict(old.__dict__)
+    roots = [old._find(i) for i in range(len(old.quotes))]
+    state["quotes"] = [dict(q, same_as=[j for j in range(i) if roots[j] == roots[i]]) for i, q in enumerate(old.quotes)]
+    del state["_parent"]
+    legacy = QuoteIndex.__new__(QuoteIndex)
+    legacy.__setstate__(state)
+    assert legacy.rows() == want and all("same_as" not in q for q in legacy.quotes)
+    legacy.add({"id": "d", "source": "d.txt", "text": REPEAT.replace("said", "told reporters")})
+    assert [r["documents"] for r in legacy.rows() if len(r["documents"]) > 1] == [["a", "b", "d"]]
