@@ -105,7 +105,7 @@ class _AtomicFile:
 
 
 def screen_batch(batch: BatchResult, summary: RunSummary, first_source: Callable[[str], str | None],
-                 near: NearDuplicateIndex | None = None) -> tuple[list[dict], list[dict]]:
+                 near: NearDuplicateIndex) -> tuple[list[dict], list[dict]]:
     """The records of ``batch`` that may be written, and every reject of it (its own, then the
     duplicates and validation failures found here); counts both in ``summary``.
 
@@ -125,7 +125,6 @@ def screen_batch(batch: BatchResult, summary: RunSummary, first_source: Callable
             continue
         here[record["id"]] = record["source"]
         fresh.append(record)
-    near = near if near is not None else NearDuplicateIndex()
     for record in fresh:
         near.assign(record, stats.get(id(record), none).minhash)
     from schemas import validate_records  # pandas and pandera: only once there is a batch to write
