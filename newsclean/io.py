@@ -162,7 +162,7 @@ class OutputWriter:
             self.rejects.write_line(r)
         return valid
 
-    def commit(self, quotes: list[dict] | None = None, extra: dict | None = None) -> RunSummary:
+    def commit(self, quotes: Iterable[dict] | None = None, extra: dict | None = None) -> RunSummary:
         """Move every output into place; returns the run summary."""
         self.documents.commit()
         self.rejects.commit()

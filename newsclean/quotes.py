@@ -24,7 +24,7 @@ import hashlib
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import chain
 
 from .quote_model import FEATURES, QuotePairModel, load_model, pair_features
@@ -551,79 +551,151 @@ def _content_key(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
 
 
-@dataclass
+class _QuoteStore:
+    """The quote index's rows, wordings and MinHash LSH bands in a private temporary SQLite
+    database (stdlib ``sqlite3``; deleted when closed or when the process ends), so that memory
+    stays flat in the corpus size: in memory (datasketch's ``MinHashLSH`` and the ``MinHash``
+    objects) the index cost ~27 KB a page on the AEB pages, 2.7 GB at 100,000."""
+
+    def __init__(self, cache_mb: int = 16) -> None:
+        import sqlite3
+
+        self.db = sqlite3.connect("", check_same_thread=False)  # "": a temporary on-disk database
+        self.db.executescript(f"""
+            PRAGMA cache_size = -{cache_mb * 1024};
+            PRAGMA journal_mode = OFF;
+            PRAGMA synchronous = OFF;
+            CREATE TABLE quotes (key INTEGER PRIMARY KEY, quote_id TEXT, document TEXT, source TEXT,
+                                 start INTEGER, "end" INTEGER, quote TEXT, speaker TEXT);
+            CREATE TABLE wordings (digest BLOB PRIMARY KEY, key INTEGER NOT NULL, linkable INTEGER NOT NULL);
+            CREATE TABLE signatures (key INTEGER PRIMARY KEY, size INTEGER NOT NULL, hashvalues BLOB NOT NULL);
+            CREATE TABLE bands (band BLOB NOT NULL, key INTEGER NOT NULL);
+            CREATE INDEX bands_band ON bands (band);
+        """)
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def _wording_digest(wording: str) -> bytes:
+    return hashlib.blake2b(wording.encode("utf-8"), digest_size=16).digest()
+
+
+_QUOTE_COLUMNS = ("quote_id", "document", "source", "start", "end", "quote", "speaker")
+
+
 class QuoteIndex:
     """Quotes of every clean document, linked when they are the same statement.
 
     Each quote is kept as a 64-value MinHash of its character 5-grams (512 bytes, whatever the
-    corpus size) in a MinHash LSH index (datasketch) tuned low enough (Jaccard 0.15) to also
-    surface a short quote inside a longer one; candidates are confirmed on the MinHash estimate:
-    Jaccard >= ``same_jaccard`` or one inside the other >= ``same_containment``.
+    corpus size) in a MinHash LSH index (datasketch's banding: 32 bands of 2 rows for a threshold of
+    Jaccard 0.15) tuned low enough to also surface a short quote inside a longer one; candidates
+    are confirmed on the MinHash estimate: Jaccard >= ``same_jaccard`` or one inside the other
+    >= ``same_containment``. The statements are a union-find over the quotes (its root is the
+    statement's first quote). Rows, wordings, signatures and bands live in a temporary SQLite
+    database (:class:`_QuoteStore`); only the union-find (8 bytes a quote) is in memory.
+
+    A quote whose wording (case and punctuation folded) an earlier linkable quote already has is
+    joined to that quote's statement and not looked up again: its shingles, MinHash and so its
+    candidates are that quote's, which were all joined then or joined it since (the similarity is
+    symmetric). So a quote syndicated into N articles costs N lookups of one row, not N LSH
+    queries over N-1 candidates; the statements are the same.
 
     Cross-document state lives here and is passed in explicitly (never a module global), so
     reruns and parallel batches stay deterministic: add records in a fixed order.
     """
 
-    same_jaccard: float = 0.3
-    same_containment: float = 0.6
-    #: quotes shorter than this are linked only to the same wording, verbatim (case and punctuation
-    #: folded): their MinHash estimates are too noisy for a paraphrase
-    link_min_words: int = 8
-    #: quotes of at least this many words are listed (and linked when verbatim)
-    min_words: int = 5
-    lsh_threshold: float = 0.15
-    num_perm: int = 64
-    quotes: list[dict] = field(default_factory=list)
-    _lsh: object = None
-    _signatures: list = field(default_factory=list)
-    #: first quote (its key) of each normalised wording
-    _wordings: dict = field(default_factory=dict)
-    #: union-find over the quotes: one tree per statement
-    _parent: list = field(default_factory=list)
+    def __init__(self, same_jaccard: float = 0.3, same_containment: float = 0.6, link_min_words: int = 8,
+                 min_words: int = 5, lsh_threshold: float = 0.15, num_perm: int = 64) -> None:
+        self.same_jaccard = same_jaccard
+        self.same_containment = same_containment
+        #: quotes shorter than this are linked only to the same wording, verbatim (case and
+        #: punctuation folded): their MinHash estimates are too noisy for a paraphrase
+        self.link_min_words = link_min_words
+        #: quotes of at least this many words are listed (and linked when verbatim)
+        self.min_words = min_words
+        self.lsh_threshold = lsh_threshold
+        self.num_perm = num_perm
+        self._open()
 
-    def __post_init__(self) -> None:
-        from datasketch import MinHashLSH
+    def _open(self) -> None:
+        from array import array
 
-        self._lsh = MinHashLSH(threshold=self.lsh_threshold, num_perm=self.num_perm)
+        from datasketch.lsh import _optimal_param
+
+        bands, rows = _optimal_param(self.lsh_threshold, self.num_perm, 0.5, 0.5)  # as MinHashLSH chooses
+        self._ranges = [(i * rows, (i + 1) * rows) for i in range(bands)]
+        self._store = _QuoteStore()
+        #: union-find over the quotes: one tree per statement
+        self._parent = array("q")
+
+    def __len__(self) -> int:
+        return len(self._parent)
 
     def _minhash(self, sh: frozenset):
         from datasketch import MinHash
 
         mh = MinHash(num_perm=self.num_perm, seed=1)
         mh.update_batch([s.encode("utf-8") for s in sh])
-        return mh
+        return mh.hashvalues.astype("uint64")
 
-    def _same_statement(self, mh, size: int, other: int) -> bool:
-        other_mh, other_size = self._signatures[other]
-        j = mh.jaccard(other_mh)
+    def _band_keys(self, hashvalues) -> list[bytes]:
+        # the band's number, then its values: the same band in the same place, as datasketch's hashtables
+        return [bytes([b]) + hashvalues[s:e].tobytes() for b, (s, e) in enumerate(self._ranges)]
+
+    def _same_statement(self, hashvalues, size: int, other_hashvalues, other_size: int) -> bool:
+        import numpy as np
+
+        # datasketch's MinHash.jaccard: the share of equal values
+        j = float(np.count_nonzero(hashvalues == other_hashvalues)) / float(self.num_perm)
         if j >= self.same_jaccard:
             return True
         overlap = j * (size + other_size) / (1 + j)  # |A & B| from Jaccard and the set sizes
         return overlap / min(size, other_size) >= self.same_containment
 
+    def _candidates(self, bands: list[bytes]):
+        import numpy as np
+
+        db = self._store.db
+        marks = ",".join("?" * len(bands))
+        for key, size, hv in db.execute(
+                f"SELECT s.key, s.size, s.hashvalues FROM signatures s WHERE s.key IN "
+                f"(SELECT key FROM bands WHERE band IN ({marks})) ORDER BY s.key", bands):
+            yield key, size, np.frombuffer(hv, dtype=np.uint64)
+
+    def _insert_signature(self, key: int, size: int, hashvalues) -> None:
+        db = self._store.db
+        db.execute("INSERT INTO signatures (key, size, hashvalues) VALUES (?, ?, ?)", (key, size, hashvalues.tobytes()))
+        db.executemany("INSERT INTO bands (band, key) VALUES (?, ?)", [(b, key) for b in self._band_keys(hashvalues)])
+
     def add(self, record: dict) -> None:
+        db = self._store.db
         for start, end, quote, speaker in find_quotes(record["text"], self.min_words):
             sh = shingles(quote)
             if not sh:
                 continue
-            key = len(self.quotes)
+            key = len(self._parent)
             quote_id = "q" + _content_key(f"{record['id']}:{start}")
-            mh = self._minhash(sh)
             linkable = len(quote.split()) >= self.link_min_words
             self._parent.append(key)
-            verbatim = self._wordings.setdefault(normalise(quote), key)
-            if verbatim != key:
-                self._union(key, verbatim)
-            if linkable:
+            digest = _wording_digest(normalise(quote))
+            found = db.execute("SELECT key, linkable FROM wordings WHERE digest = ?", (digest,)).fetchone()
+            if found is None:
+                db.execute("INSERT INTO wordings (digest, key, linkable) VALUES (?, ?, ?)", (digest, key, linkable))
+            else:
+                self._union(key, found[0])
+            if linkable and not (found is not None and found[1]):
+                hashvalues = self._minhash(sh)
                 # a candidate already in this quote's statement cannot change the grouping: with
                 # syndicated copies (the same quote in N articles) checking them all was O(N^2)
-                for other in sorted(int(k) for k in self._lsh.query(mh)):
-                    if self._find(other) != self._find(key) and self._same_statement(mh, len(sh), other):
+                for other, other_size, other_hv in self._candidates(self._band_keys(hashvalues)):
+                    if self._find(other) != self._find(key) and self._same_statement(hashvalues, len(sh), other_hv,
+                                                                                       other_size):
                         self._union(key, other)
-                self._lsh.insert(str(key), mh)
-            self._signatures.append((mh, len(sh)))
-            self.quotes.append({"quote_id": quote_id, "document": record["id"], "source": record["source"],
-                                "start": start, "end": end, "quote": quote, "speaker": speaker})
+                self._insert_signature(key, len(sh), hashvalues)
+            db.execute("INSERT INTO quotes (key, quote_id, document, source, start, \"end\", quote, speaker) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (key, quote_id, record["id"], record["source"], start, end,
+                                                           quote, speaker))
 
     def _find(self, x: int) -> int:
         parent = self._parent
@@ -637,38 +709,96 @@ class QuoteIndex:
         if ra != rb:
             self._parent[max(ra, rb)] = min(ra, rb)
 
+    # ------------------------------------------------------------ pickling (incremental datasets)
+
+    _CONFIG = ("same_jaccard", "same_containment", "link_min_words", "min_words", "lsh_threshold", "num_perm")
+
+    def __getstate__(self) -> dict:
+        """The index as plain values (incremental datasets keep it in their state store)."""
+        db = self._store.db
+        return {"format": 2, **{k: getattr(self, k) for k in self._CONFIG},
+                "parent": self._parent.tobytes(),
+                "quotes": db.execute('SELECT key, quote_id, document, source, start, "end", quote, speaker '
+                                     "FROM quotes ORDER BY key").fetchall(),
+                "wordings": db.execute("SELECT digest, key, linkable FROM wordings").fetchall(),
+                "signatures": db.execute("SELECT key, size, hashvalues FROM signatures ORDER BY key").fetchall()}
+
     def __setstate__(self, state: dict) -> None:
-        """An index pickled before the statements were kept as a union-find (each quote listed
-        every earlier quote of its statement in ``same_as``) is rebuilt into one."""
-        self.__dict__.update(state)
+        """Load a pickled index: this version's (``format`` 2), or one of the in-memory versions
+        before it (datasketch objects, a ``_parent`` list, or a ``same_as`` list per quote)."""
+        import numpy as np
+
+        for k in self._CONFIG:
+            setattr(self, k, state[k])
+        self._open()
+        db = self._store.db
+        if state.get("format") == 2:
+            self._parent.frombytes(state["parent"])
+            db.executemany('INSERT INTO quotes (key, quote_id, document, source, start, "end", quote, speaker) '
+                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", state["quotes"])
+            db.executemany("INSERT INTO wordings (digest, key, linkable) VALUES (?, ?, ?)", state["wordings"])
+            for key, size, hv in state["signatures"]:
+                self._insert_signature(key, size, np.frombuffer(hv, dtype=np.uint64))
+            return
+        quotes = state["quotes"]
+        self._parent.extend(state.get("_parent", range(len(quotes))))
         if "_parent" not in state:
-            self._parent = list(range(len(self.quotes)))
-            for i, q in enumerate(self.quotes):
-                for j in q.pop("same_as", ()):
+            for i, q in enumerate(quotes):
+                for j in q.get("same_as", ()):
                     self._union(i, j)
+        for i, q in enumerate(quotes):
+            db.execute('INSERT INTO quotes (key, quote_id, document, source, start, "end", quote, speaker) '
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (i, *(q[c] for c in _QUOTE_COLUMNS)))
+        linkable = [len(q["quote"].split()) >= self.link_min_words for q in quotes]
+        for wording, key in state["_wordings"].items():
+            db.execute("INSERT INTO wordings (digest, key, linkable) VALUES (?, ?, ?)",
+                       (_wording_digest(wording), key, linkable[key]))
+        for i, (mh, size) in enumerate(state["_signatures"]):
+            if linkable[i]:  # the quotes that version put in its LSH index
+                self._insert_signature(i, size, np.asarray(mh.hashvalues, dtype=np.uint64))
+
+    # ------------------------------------------------------------ output
+
+    def iter_rows(self):
+        """One row per statement, in the order of each statement's first quote: its first wording,
+        speaker, every occurrence and variant. Streamed from the store: memory stays flat."""
+        db = self._store.db
+        db.execute("DROP TABLE IF EXISTS roots")
+        db.execute("CREATE TEMP TABLE roots (key INTEGER PRIMARY KEY, root INTEGER NOT NULL)")
+        db.executemany("INSERT INTO roots (key, root) VALUES (?, ?)", ((i, self._find(i)) for i in range(len(self))))
+        db.execute("CREATE INDEX roots_root ON roots (root, key)")
+        members: list[dict] = []
+        root = None
+        for row in db.execute('SELECT r.root, q.quote_id, q.document, q.source, q.start, q."end", q.quote, q.speaker '
+                              "FROM roots r JOIN quotes q ON q.key = r.key ORDER BY r.root, r.key"):
+            if row[0] != root and members:
+                yield _statement_row(members)
+                members = []
+            root = row[0]
+            members.append(dict(zip(_QUOTE_COLUMNS, row[1:])))
+        if members:
+            yield _statement_row(members)
+        db.execute("DROP TABLE roots")
 
     def rows(self) -> list[dict]:
-        """One row per statement: its first wording, speaker, every occurrence and variant."""
-        groups: dict[int, list[dict]] = {}
-        for i, q in enumerate(self.quotes):
-            groups.setdefault(self._find(i), []).append(q)
-        rows = []
-        for members in groups.values():
-            first = members[0]
-            speakers = [m["speaker"] for m in members if m["speaker"]]
-            wordings = {normalise(m["quote"]) for m in members}
-            rows.append({
-                # from the statement's wordings, not from positions in the run: the same statement
-                # keeps its id whatever else is cleaned with it and in whatever order
-                "statement_id": "s" + _content_key(min(wordings)),
-                "quote": first["quote"],
-                "speaker": speakers[0] if speakers else None,
-                "documents": sorted({m["document"] for m in members}),
-                "occurrences": [{"quote_id": m["quote_id"], "document": m["document"], "source": m["source"],
-                                 "start": m["start"], "end": m["end"], "quote": m["quote"],
-                                 "speaker": m["speaker"],
-                                 "same_wording_as_first": normalise(m["quote"]) == normalise(first["quote"])}
-                                for m in members],
-                "wordings": len(wordings),
-            })
-        return rows
+        return list(self.iter_rows())
+
+    def close(self) -> None:
+        self._store.close()
+
+
+def _statement_row(members: list[dict]) -> dict:
+    first = members[0]
+    speakers = [m["speaker"] for m in members if m["speaker"]]
+    wordings = {normalise(m["quote"]) for m in members}
+    first_wording = normalise(first["quote"])
+    return {
+        # from the statement's wordings, not from positions in the run: the same statement keeps
+        # its id whatever else is cleaned with it and in whatever order
+        "statement_id": "s" + _content_key(min(wordings)),
+        "quote": first["quote"],
+        "speaker": speakers[0] if speakers else None,
+        "documents": sorted({m["document"] for m in members}),
+        "occurrences": [{**m, "same_wording_as_first": normalise(m["quote"]) == first_wording} for m in members],
+        "wordings": len(wordings),
+    }

@@ -205,10 +205,12 @@ def clean_files(files: list[tuple[str, str]], out_dir: str | Path, batch_size: i
                 f"use --incremental to add to it")
         writer.summary.inputs["files"] = len(files)
         writer.summary.inputs.update(skipped)
-        return writer.commit(quotes.rows(), extra={"inputs_digest": digest})
+        return writer.commit(quotes.iter_rows(), extra={"inputs_digest": digest})
     except BaseException:
         writer.abort()
         raise
+    finally:
+        quotes.close()
 
 
 def _updated_quote_index(out: Path, store, version: str) -> QuoteIndex:
@@ -446,7 +448,11 @@ def _clean_incremental(files, out: Path, batch_size, config, on_batch, workers, 
         rejects.close()
         manifest = write_manifest(out, store, version)
         if todo or not (out / "quotes.jsonl").exists():
-            write_jsonl_atomic(out / "quotes.jsonl", _updated_quote_index(out, store, version).rows())
+            index = _updated_quote_index(out, store, version)
+            try:
+                write_jsonl_atomic(out / "quotes.jsonl", index.iter_rows())
+            finally:
+                index.close()
         summary.inputs["records_in_dataset"] = manifest["records"]
         summary.inputs["superseded_in_dataset"] = manifest["superseded"]
         write_summary(out, summary, extra={"run": run, "version": version, "mode": "incremental"})
