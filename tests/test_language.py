@@ -53,3 +53,39 @@ def test_body_language_by_script_and_undetermined():
 
     assert body_language(" ".join(MY)) == "my"
     assert body_language("12345 67890 ---- %%%% 4444") == "und"
+
+
+def test_langdetect_probabilities_are_langdetects_own_to_the_last_bit():
+    """newsclean runs langdetect's inner loop on numpy arrays (language.langdetect_probabilities);
+    on every paragraph of the sample corpus, texts in many scripts, and random character soups,
+    the probabilities equal langdetect's own Detector.get_probabilities() exactly."""
+    import random
+    from pathlib import Path
+
+    from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+    from langdetect.lang_detect_exception import LangDetectException
+
+    from newsclean.language import langdetect_probabilities
+
+    reference = DetectorFactory()  # a factory of its own: nothing newsclean does can touch it
+    reference.load_profile(PROFILES_DIRECTORY)
+    reference.set_seed(0)
+    raw = Path(__file__).resolve().parents[1] / "raw"
+    texts = [p for f in sorted(raw.glob("*.txt")) for p in f.read_text(encoding="utf-8").split("\n\n") if p.strip()]
+    texts += [EN, DE, *MY, "ПРИВЕТ мир, Hello WORLD", "中文 日本語 カタカナ ひらがな 한국어", "العربية والإنجليزية",
+              "Tiếng Việt có dấu", "Știri și ţări: ȘTIRI", "ÀÉÎ ØÆ déjà vu — “quoted”", "12345 !!!", ""]
+    rng = random.Random(7)
+    soup = "".join(sorted(set("".join(texts)))) + "  AaBb"
+    texts += ["".join(rng.choice(soup) for _ in range(rng.randint(1, 300))) for _ in range(200)]
+    compared = 0
+    for text in texts:
+        ours, theirs = reference.create(), reference.create()
+        ours.append(text)
+        theirs.append(text)
+        try:
+            want = [(x.lang, x.prob) for x in theirs.get_probabilities()]
+        except LangDetectException:
+            want = []
+        assert [(x.lang, x.prob) for x in langdetect_probabilities(ours)] == want, text
+        compared += bool(want)
+    assert compared > 150  # most texts have a language to compare
