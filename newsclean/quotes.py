@@ -306,7 +306,11 @@ def _agrees_enough(text: str, earlier_text: str, score: float, bar: float, bar_n
 class _Earlier:
     """The clean paragraphs a later one is compared with, (index in kept, 5-grams) in order.
 
-    On a page of few paragraphs each later one is intersected with every earlier one. From
+    On a page of few paragraphs each later one is intersected with every earlier one, as bit
+    sets: every 5-gram of the page gets a bit when a paragraph that has it is added, each earlier
+    paragraph is kept as the integer of its bits, and the 5-grams two paragraphs share are the bits
+    of ``a & b`` (``int.bit_count``: one C loop over machine words, ~10x cheaper than intersecting two
+    frozensets of strings; the same counts). From
     ``postings_from`` paragraphs on, the 5-grams' postings are kept and a paragraph's overlaps are
     counted from the postings of its own 5-grams, so the cost grows with the 5-grams it shares,
     not with the page's paragraphs (a 500-paragraph page no longer costs 125,000 intersections).
@@ -319,9 +323,30 @@ class _Earlier:
         self.items: list[tuple[int, frozenset]] = []
         self.postings_from = postings_from
         self._postings: dict[str, list[int]] | None = None
+        #: the bit of each 5-gram of the paragraphs added; (bits, size) of each paragraph
+        self._bit: dict[str, int] = {}
+        self._bits: list[tuple[int, int]] = []
+
+    def _bits_of(self, sh: frozenset, grow: bool) -> int:
+        """The integer whose set bits are ``sh``'s 5-grams (those given a bit; new ones get one when ``grow``)."""
+        import numpy as np
+
+        bit = self._bit
+        if grow:
+            for g in sh:
+                if g not in bit:
+                    bit[g] = len(bit)
+        ids = [bit[g] for g in sh if g in bit]
+        if not ids:
+            return 0
+        flags = np.zeros(len(bit), dtype=bool)
+        flags[ids] = True
+        return int.from_bytes(np.packbits(flags, bitorder="little").tobytes(), "little")
 
     def append(self, item: tuple[int, frozenset]) -> None:
         self.items.append(item)
+        if self._postings is None:
+            self._bits.append((self._bits_of(item[1], grow=True), len(item[1])))
         if self._postings is not None:
             self._post(len(self.items) - 1, item[1])
         elif len(self.items) >= self.postings_from:
@@ -349,7 +374,11 @@ class _Earlier:
         items = self.items
         postings = self._postings
         if postings is None:
-            return [(i, n, len(other)) for i, other in items if (n := len(sh & other))]
+            bits = self._bits_of(sh, grow=False)
+            if not bits:
+                return []
+            return [(item[0], n, size) for item, (other, size) in zip(items, self._bits)
+                    if (n := (bits & other).bit_count())]
         shared = Counter(chain.from_iterable(postings[g] for g in sh if g in postings))
         return [(items[k][0], n, len(items[k][1])) for k, n in sorted(shared.items())]
 
