@@ -1,17 +1,31 @@
 #!/usr/bin/env python3
-"""Throughput of the whole pipeline: documents/s, MB/s and peak memory, per input form and runner.
+"""Throughput of the whole pipeline: documents/s, MB/s and peak memory, per input form and runner, beside peers.
 
-    python bench/throughput.py [--docs 2000 20000] [--source ../shared/bench/extraction/dev] [--modes ...]
+    python bench/throughput.py [--docs 2000 20000] [--source ../shared/bench/wcxb/dev] [--modes ...] [--repeat 3]
 
 The corpus is the text dumps (*.txt) of SOURCE, repeated (each copy made unique by one line, so
 nothing is rejected as a duplicate) until it holds --docs documents, written as files, or as one
-JSON Lines file (``jsonl``); ``warc`` is SOURCE's HTML pages, repeated the same way, as one WARC
-file (the HTML path: another workload). Modes: ``plain`` (what `newsclean clean` does),
-``workers`` (one process per core, `-j N`), ``jsonl``, ``warc``, ``dask-1`` / ``dask-2`` (a local
-Dask cluster of 1 or 2 worker processes, `--dask local`), ``prefect`` (the flow, under Prefect's
-temporary test server) and ``prefect-dask`` (the flow with workers=2: prefect-dask on a local
-cluster). Peak memory is the maximum resident set size (ru_maxrss) of the run's process, and of its
-largest child (worker processes), measured in a fresh subprocess for each mode.
+JSON Lines file (``jsonl``); ``warc`` is SOURCE's HTML pages (``.html`` or ``.html.gz``), repeated
+the same way, as one WARC file (the HTML path: another workload). Modes: ``plain`` (what
+`newsclean clean` does), ``workers`` (one process per core, `-j N`), ``jsonl``, ``warc``,
+``dask-1`` / ``dask-2`` (a local Dask cluster of 1 or 2 worker processes, `--dask local`),
+``prefect`` (the flow, under Prefect's temporary test server) and ``prefect-dask`` (the flow with
+workers=2: prefect-dask on a local cluster).
+
+Peers, on the same files in the same run (install them with ``pip install -e ".[bench]"``):
+
+- ``datatrove``: datatrove's text filter chain as FineWeb runs it, one task: JsonlReader over the
+  ``jsonl`` corpus → GopherRepetitionFilter → GopherQualityFilter →
+  C4QualityFilter(filter_no_terminal_punct=False) → FineWebQualityFilter → JsonlWriter. Compare
+  it with ``jsonl`` (the same file, newsclean). It filters documents and cleans no line, so it is a
+  floor on what a cleaning pipeline costs, not the same work.
+- ``trafilatura``: ``trafilatura.extract`` alone on every HTML page of the ``warc`` corpus, text
+  written as JSON Lines. Compare it with ``warc`` (the HTML path).
+
+With ``--repeat R`` every mode runs R times, interleaved (mode A, B, A, B, ...), each in a fresh
+subprocess; the table gives the median time and the largest peak. Pages/s counts every page read
+(cleaned + rejected; for datatrove, kept + filtered). Peak memory is the maximum resident set size
+(ru_maxrss) of the run's process, and of its largest child (worker processes).
 """
 from __future__ import annotations
 
@@ -23,7 +37,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_SOURCE = ROOT.parent / "shared" / "bench" / "extraction" / "dev"
+DEFAULT_SOURCE = ROOT.parent / "shared" / "bench" / "wcxb" / "dev"
 
 CHILD = r"""
 import json, resource, sys, time
@@ -37,6 +51,44 @@ if mode in ("plain", "workers", "jsonl", "warc", "dask-1", "dask-2"):
     workers = {"workers": os.cpu_count() or 1, "dask-1": 1, "dask-2": 2}.get(mode, 1)
     options = {"batch_runner": dask_batches(None)} if mode.startswith("dask") else {}
     summary = clean_files(discover([src]), out, workers=workers, **options).as_dict()
+elif mode == "datatrove":
+    import glob, logging, os
+    from datatrove.executor import LocalPipelineExecutor
+    from datatrove.pipeline.filters import (C4QualityFilter, FineWebQualityFilter, GopherQualityFilter,
+                                            GopherRepetitionFilter)
+    from datatrove.pipeline.readers import JsonlReader
+    from datatrove.pipeline.writers import JsonlWriter
+    from loguru import logger
+    logger.remove()  # datatrove logs every step at INFO to stderr
+    LocalPipelineExecutor(pipeline=[
+        JsonlReader(src), GopherRepetitionFilter(), GopherQualityFilter(),
+        C4QualityFilter(filter_no_terminal_punct=False), FineWebQualityFilter(), JsonlWriter(out),
+    ], tasks=1, workers=1, logging_dir=os.path.join(out, "logs")).run()
+    kept = 0
+    import gzip
+    for f in glob.glob(os.path.join(out, "*.jsonl.gz")):
+        with gzip.open(f, "rt") as fh:
+            kept += sum(1 for _ in fh)
+    pages = sum(1 for _ in gzip.open(glob.glob(os.path.join(src, "*.jsonl.gz"))[0], "rt"))
+    summary = {"documents": kept, "rejected": pages - kept}
+elif mode == "trafilatura":
+    import glob, os
+    import trafilatura
+    from warcio.archiveiterator import ArchiveIterator
+    os.makedirs(out, exist_ok=True)
+    kept = rejected = 0
+    with open(glob.glob(os.path.join(src, "*.warc.gz"))[0], "rb") as fh, \
+            open(os.path.join(out, "documents.jsonl"), "w", encoding="utf-8") as dst:
+        for rec in ArchiveIterator(fh):
+            if rec.rec_type != "response":
+                continue
+            text = trafilatura.extract(rec.content_stream().read().decode("utf-8", "replace"))
+            if text:
+                kept += 1
+                dst.write(json.dumps({"url": rec.rec_headers.get_header("WARC-Target-URI"), "text": text}) + "\n")
+            else:
+                rejected += 1
+    summary = {"documents": kept, "rejected": rejected}
 else:
     from prefect.testing.utilities import prefect_test_harness
     from flows.clean import clean_flow
@@ -45,10 +97,12 @@ else:
         summary = clean_flow(raw_paths=[src], out_dir=out, workers=2 if mode == "prefect-dask" else 1)
 elapsed = time.perf_counter() - t
 print(json.dumps({"seconds": elapsed, "documents": summary["documents"], "rejected": summary["rejected"],
-                  "bytes_in": summary["bytes_in"], "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   "children_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
 """
-MODES = ("plain", "workers", "jsonl", "warc", "dask-1", "dask-2", "prefect", "prefect-dask")
+MODES = ("plain", "workers", "jsonl", "warc", "dask-1", "dask-2", "prefect", "prefect-dask", "datatrove", "trafilatura")
+#: the input form each mode reads
+FORM = {"jsonl": "jsonl", "datatrove": "jsonl", "warc": "warc", "trafilatura": "warc"}
 
 
 def build_corpus(source: Path, n: int, dest: Path, form: str) -> int:
@@ -57,7 +111,10 @@ def build_corpus(source: Path, n: int, dest: Path, form: str) -> int:
     import gzip
     import io
 
-    texts = sorted(source.glob("*.html" if form == "warc" else "*.txt"))
+    if form == "warc":
+        texts = sorted([*source.glob("*.html"), *source.glob("*.html.gz")])
+    else:
+        texts = sorted(source.glob("*.txt"))
     if not texts:
         sys.exit(f"no input files in {source}")
     total = 0
@@ -80,7 +137,8 @@ def build_corpus(source: Path, n: int, dest: Path, form: str) -> int:
         with open(dest / "corpus.warc.gz", "wb") as fh:
             writer = WARCWriter(fh, gzip=True)
             for i in range(n):
-                html = texts[i % len(texts)].read_bytes().replace(b"</body>", f"<p>copy {i}</p></body>".encode())
+                f = texts[i % len(texts)]
+                html = (gzip.decompress(f.read_bytes()) if f.suffix == ".gz" else f.read_bytes()).replace(b"</body>", f"<p>copy {i}</p></body>".encode())
                 headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
                 writer.write_record(writer.create_warc_record(f"https://example.org/{i}", "response",
                                                               payload=io.BytesIO(html), http_headers=headers))
@@ -100,23 +158,38 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--docs", type=int, nargs="+", default=[2000], help="corpus sizes, e.g. 2000 20000")
     ap.add_argument("--source", type=Path, default=DEFAULT_SOURCE)
-    ap.add_argument("--modes", nargs="+", default=list(MODES), choices=MODES)
+    ap.add_argument("--modes", nargs="+", default=[m for m in MODES if m not in ("datatrove", "trafilatura")],
+                    choices=MODES, help="runners to time (datatrove and trafilatura are peers: name them)")
+    ap.add_argument("--repeat", type=int, default=1, help="runs per mode, interleaved; the median is printed")
     a = ap.parse_args()
-    print(f"{'docs':>6s} {'mode':12s} {'docs/s':>8s} {'MB/s':>6s} {'seconds':>8s} {'peak MB':>8s} {'child MB':>8s} "
-          f"{'cleaned':>8s} {'rejected':>8s}")
+    import statistics
+
+    print(f"{'docs':>6s} {'mode':12s} {'pages/s':>8s} {'MB/s':>6s} {'seconds':>8s} {'peak MB':>8s} {'child MB':>8s} "
+          f"{'kept':>8s} {'rejected':>8s}  runs")
     for n in a.docs:
         with tempfile.TemporaryDirectory() as tmp:
             made: dict[str, Path] = {}
+            size: dict[str, int] = {}
             for mode in a.modes:
-                form = mode if mode in ("jsonl", "warc") else "files"
+                form = FORM.get(mode, "files")
                 if form not in made:
                     made[form] = Path(tmp) / form
                     made[form].mkdir()
-                    build_corpus(a.source, n, made[form], form)
-                r = run(mode, made[form], Path(tmp) / f"out-{mode}")
-                print(f"{n:6d} {mode:12s} {r['documents'] / r['seconds']:8.1f} {r['bytes_in'] / 1e6 / r['seconds']:6.2f} "
-                      f"{r['seconds']:8.1f} {r['peak_mb']:8.0f} {r['children_peak_mb']:8.0f} {r['documents']:8d} "
-                      f"{r['rejected']:8d}", flush=True)
+                    size[form] = build_corpus(a.source, n, made[form], form)
+            results: dict[str, list[dict]] = {m: [] for m in a.modes}
+            for i in range(a.repeat):
+                for mode in a.modes:
+                    out = Path(tmp) / f"out-{mode}-{i}"
+                    results[mode].append(run(mode, made[FORM.get(mode, "files")], out))
+                    subprocess.run(["rm", "-rf", str(out)], check=True)
+            for mode, rs in results.items():
+                secs = statistics.median(r["seconds"] for r in rs)
+                r = rs[0]
+                pages = r["documents"] + r["rejected"]
+                print(f"{n:6d} {mode:12s} {pages / secs:8.1f} {size[FORM.get(mode, 'files')] / 1e6 / secs:6.2f} "
+                      f"{secs:8.1f} {max(x['peak_mb'] for x in rs):8.0f} {max(x['children_peak_mb'] for x in rs):8.0f} "
+                      f"{r['documents']:8d} {r['rejected']:8d}  {' '.join(format(x['seconds'], '.1f') for x in rs)}",
+                      flush=True)
 
 
 if __name__ == "__main__":
