@@ -1,7 +1,7 @@
 """Near-duplicates: syndicated copies of one article, each in its own site's furniture.
 
 Owns the ``duplicate_of`` and ``cluster`` fields of a record. Each clean body is reduced to a
-MinHash signature (datasketch, ``affine32`` scheme, 128 permutations) of its word 5-grams
+MinHash signature (datasketch's ``affine32`` scheme, 128 permutations, :mod:`newsclean.minhash`) of its word 5-grams
 (lowercased, punctuation dropped), in the worker that cleans it. The writer then looks every record
 up, in input order, in an LSH index (32 bands of 4 rows: a pair with Jaccard 0.5 is a candidate
 with probability 0.87, with 0.7 with probability 0.9996) and checks each candidate on the whole
@@ -55,14 +55,13 @@ def shingles(text: str, n: int = 5, words: list[str] | None = None) -> set[bytes
 
 def signature(text: str, rules: NearDuplicateRules = NearDuplicateRules()) -> bytes:
     """The body's MinHash signature as bytes (NUM_PERM uint32 values); b"" when too short to compare."""
-    from datasketch import MinHash
+    from .minhash import minhash
 
     words = _WORD.findall(text.lower())  # one pass: the length check and the shingles
     if len(words) < rules.min_words:
         return b""
-    m = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, hashfunc=zlib.crc32)
-    m.update_batch(shingles(text, rules.shingle_words, words))
-    return np.asarray(m.hashvalues, dtype=np.uint32).tobytes()
+    # datasketch's MinHash(NUM_PERM, SEED, scheme=SCHEME, hashfunc=zlib.crc32) (newsclean/minhash.py)
+    return minhash(map(zlib.crc32, shingles(text, rules.shingle_words, words)), NUM_PERM, SEED).tobytes()
 
 
 def band_keys(sig: bytes) -> list[int]:

@@ -326,27 +326,27 @@ class _Earlier:
         #: the bit of each 5-gram of the paragraphs added; (bits, size) of each paragraph
         self._bit: dict[str, int] = {}
         self._bits: list[tuple[int, int]] = []
+        self._last: tuple[frozenset | None, int] = (None, 0)
 
-    def _bits_of(self, sh: frozenset, grow: bool) -> int:
-        """The integer whose set bits are ``sh``'s 5-grams (those given a bit; new ones get one when ``grow``)."""
+    def _bits_of(self, sh: frozenset) -> int:
+        """The integer whose set bits are ``sh``'s 5-grams (a 5-gram new to the page gets the next
+        bit). The last answer is kept: a paragraph is looked up, then added with the same 5-grams."""
+        if self._last[0] is sh:
+            return self._last[1]
         import numpy as np
 
         bit = self._bit
-        if grow:
-            for g in sh:
-                if g not in bit:
-                    bit[g] = len(bit)
-        ids = [bit[g] for g in sh if g in bit]
-        if not ids:
-            return 0
+        ids = [bit.setdefault(g, len(bit)) for g in sh]  # len(bit) is read before g is added
         flags = np.zeros(len(bit), dtype=bool)
         flags[ids] = True
-        return int.from_bytes(np.packbits(flags, bitorder="little").tobytes(), "little")
+        bits = int.from_bytes(np.packbits(flags, bitorder="little").tobytes(), "little")
+        self._last = (sh, bits)
+        return bits
 
     def append(self, item: tuple[int, frozenset]) -> None:
         self.items.append(item)
         if self._postings is None:
-            self._bits.append((self._bits_of(item[1], grow=True), len(item[1])))
+            self._bits.append((self._bits_of(item[1]), len(item[1])))
         if self._postings is not None:
             self._post(len(self.items) - 1, item[1])
         elif len(self.items) >= self.postings_from:
@@ -374,9 +374,7 @@ class _Earlier:
         items = self.items
         postings = self._postings
         if postings is None:
-            bits = self._bits_of(sh, grow=False)
-            if not bits:
-                return []
+            bits = self._bits_of(sh)
             return [(item[0], n, size) for item, (other, size) in zip(items, self._bits)
                     if (n := (bits & other).bit_count())]
         shared = Counter(chain.from_iterable(postings[g] for g in sh if g in postings))
@@ -610,6 +608,8 @@ def _wording_digest(wording: str) -> bytes:
     return hashlib.blake2b(wording.encode("utf-8"), digest_size=16).digest()
 
 
+#: (bands, rows) datasketch's MinHashLSH picks for a threshold of 0.15 with 64 permutations
+LSH_BANDS = (32, 2)
 _QUOTE_COLUMNS = ("quote_id", "document", "source", "start", "end", "quote", "speaker")
 
 
@@ -650,9 +650,12 @@ class QuoteIndex:
     def _open(self) -> None:
         from array import array
 
-        from datasketch.lsh import _optimal_param
+        if (self.lsh_threshold, self.num_perm) == (0.15, 64):
+            bands, rows = LSH_BANDS  # tests/test_minhash.py checks it is datasketch's choice
+        else:
+            from datasketch.lsh import _optimal_param  # imports scipy: 1 s
 
-        bands, rows = _optimal_param(self.lsh_threshold, self.num_perm, 0.5, 0.5)  # as MinHashLSH chooses
+            bands, rows = _optimal_param(self.lsh_threshold, self.num_perm, 0.5, 0.5)  # as MinHashLSH chooses
         self._ranges = [(i * rows, (i + 1) * rows) for i in range(bands)]
         self._store = _QuoteStore()
         #: union-find over the quotes: one tree per statement
@@ -662,11 +665,10 @@ class QuoteIndex:
         return len(self._parent)
 
     def _minhash(self, sh: frozenset):
-        from datasketch import MinHash
+        from .minhash import minhash, sha1_hash32
 
-        mh = MinHash(num_perm=self.num_perm, seed=1)
-        mh.update_batch([s.encode("utf-8") for s in sh])
-        return mh.hashvalues.astype("uint64")
+        # datasketch's MinHash(num_perm, seed=1) of the 5-grams' UTF-8 bytes (newsclean/minhash.py)
+        return minhash((sha1_hash32(s.encode("utf-8")) for s in sh), self.num_perm, seed=1).astype("uint64")
 
     def _band_keys(self, hashvalues) -> list[bytes]:
         # the band's number, then its values: the same band in the same place, as datasketch's hashtables
