@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
 from .corpus import CorpusLines
@@ -309,6 +310,16 @@ def _outside_removal(line: _Line, before: bool, run_len: int) -> Removal:
                    "after_article")
 
 
+@lru_cache(maxsize=16384)
+def _line_facts(text: str, language: str | None, skip: frozenset, min_words: int,
+                min_stopword_share: float) -> tuple[int, bool, PatternRule | None]:
+    """(words, prose, furniture family) of a line: what :func:`page_lines` needs of the line alone
+    (the layout and boilerplate stages both ask, and a site's furniture recurs on its pages)."""
+    n = word_count(text)
+    prose = is_prose(text, language, min_words, min_stopword_share, n)
+    return n, prose, first_matching_rule(text, n, skip) if skip else first_matching_rule(text, n)
+
+
 def page_lines(doc: Document, rules: BoilerplateRules = BoilerplateRules(),
                corpus: CorpusLines | None = None) -> list[_Line]:
     """Every block of ``doc`` with its word count, whether it is prose, and the furniture family it
@@ -318,9 +329,7 @@ def page_lines(doc: Document, rules: BoilerplateRules = BoilerplateRules(),
     skip = rules.html_skip_rules if doc.format == "html" else frozenset()
     lines = []
     for b in doc.blocks:
-        n = word_count(b.text)
-        prose = is_prose(b.text, language, rules.prose_min_words, rules.prose_min_stopword_share, n)
-        pattern = first_matching_rule(b.text, n, skip) if skip else first_matching_rule(b.text, n)
+        n, prose, pattern = _line_facts(b.text, language, skip, rules.prose_min_words, rules.prose_min_stopword_share)
         if pattern is None and not prose and corpus is not None and corpus.is_repeated(b.text):
             pattern = REPEATED_ACROSS_CORPUS
         if pattern is None and not prose and counts[b.text] >= rules.repeated_line_min_count \

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable
@@ -31,6 +32,7 @@ _EDGES = re.compile(r"^\W+|\W+$")
 _SPACES = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=32768)
 def line_key(text: str) -> int:
     """Hash of a line with case, digits, outer punctuation and spacing folded."""
     norm = _SPACES.sub(" ", _EDGES.sub("", _DIGITS.sub("0", text.lower())))

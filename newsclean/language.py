@@ -11,6 +11,7 @@ import re
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 
 from .record import Document, Flag, block_offsets
 from .signals import stopword_ratio, word_count
@@ -219,6 +220,11 @@ def body_language(text: str, rules: LanguageRules = LanguageRules()) -> str:
     return detect(text[: rules.doc_sample_chars])[0]
 
 
+def _has_letters(text: str, n: int) -> bool:
+    """Whether ``text`` has at least ``n`` letters (stops counting at ``n``)."""
+    return next(islice(_LETTER.finditer(text), n - 1, None), None) is not None if n > 0 else True
+
+
 def detect_language(doc: Document, rules: LanguageRules = LanguageRules()) -> Document:
     """Set ``doc.language`` and add a ``foreign_language`` flag per foreign paragraph."""
     body = doc.body
@@ -228,7 +234,7 @@ def detect_language(doc: Document, rules: LanguageRules = LanguageRules()) -> Do
     body_script = dominant_script(body)
     flags = list(doc.flags)
     for block, start in zip(doc.blocks, block_offsets(doc.blocks)):
-        if len(_LETTER.findall(block.text)) < rules.passage_min_letters:
+        if not _has_letters(block.text, rules.passage_min_letters):
             continue
         if not _may_differ(block.text, language, body_script, rules):
             continue
