@@ -145,15 +145,11 @@ class _WrittenIds:
     ``sqlite3``, deleted when closed): as a dict it cost ~300 bytes a record, 30 MB at 100,000."""
 
     def __init__(self, cache_mb: int = 4) -> None:
-        import sqlite3
+        from .scratch import scratch_database
 
-        self.db = sqlite3.connect("", check_same_thread=False)  # "": a temporary on-disk database
-        self.db.executescript(f"""
-            PRAGMA cache_size = -{cache_mb * 1024};
-            PRAGMA journal_mode = OFF;
-            PRAGMA synchronous = OFF;
+        self.db = scratch_database("""
             CREATE TABLE written (id TEXT PRIMARY KEY, source TEXT NOT NULL);
-        """)
+        """, cache_mb)
 
     def get(self, record_id: str) -> str | None:
         row = self.db.execute("SELECT source FROM written WHERE id = ?", (record_id,)).fetchone()

@@ -116,18 +116,14 @@ class DiskBackend:
     candidates in first-added order, one per id."""
 
     def __init__(self, cache_mb: int = 16) -> None:
-        import sqlite3
+        from .scratch import scratch_database
 
-        self.db = sqlite3.connect("", check_same_thread=False)  # "": a temporary on-disk database
-        self.db.executescript(f"""
-            PRAGMA cache_size = -{cache_mb * 1024};
-            PRAGMA journal_mode = OFF;
-            PRAGMA synchronous = OFF;
+        self.db = scratch_database("""
             CREATE TABLE entries (seq INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, source TEXT NOT NULL,
                                   cluster TEXT NOT NULL, signature BLOB NOT NULL, live INTEGER NOT NULL);
             CREATE TABLE bands (key INTEGER NOT NULL, seq INTEGER NOT NULL);
             CREATE INDEX bands_key ON bands (key);
-        """)
+        """, cache_mb)
 
     def candidates(self, keys: list[int]) -> list[Entry]:
         marks = ",".join("?" * len(keys))

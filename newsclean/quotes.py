@@ -585,20 +585,16 @@ class _QuoteStore:
     objects) the index cost ~27 KB a page on the AEB pages, 2.7 GB at 100,000."""
 
     def __init__(self, cache_mb: int = 16) -> None:
-        import sqlite3
+        from .scratch import scratch_database
 
-        self.db = sqlite3.connect("", check_same_thread=False)  # "": a temporary on-disk database
-        self.db.executescript(f"""
-            PRAGMA cache_size = -{cache_mb * 1024};
-            PRAGMA journal_mode = OFF;
-            PRAGMA synchronous = OFF;
+        self.db = scratch_database("""
             CREATE TABLE quotes (key INTEGER PRIMARY KEY, quote_id TEXT, document TEXT, source TEXT,
                                  start INTEGER, "end" INTEGER, quote TEXT, speaker TEXT);
             CREATE TABLE wordings (digest BLOB PRIMARY KEY, key INTEGER NOT NULL, linkable INTEGER NOT NULL);
             CREATE TABLE signatures (key INTEGER PRIMARY KEY, size INTEGER NOT NULL, hashvalues BLOB NOT NULL);
             CREATE TABLE bands (band BLOB NOT NULL, key INTEGER NOT NULL);
             CREATE INDEX bands_band ON bands (band);
-        """)
+        """, cache_mb)
 
     def close(self) -> None:
         self.db.close()
