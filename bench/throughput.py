@@ -52,7 +52,7 @@ if mode in ("plain", "workers", "jsonl", "warc", "dask-1", "dask-2"):
     options = {"batch_runner": dask_batches(None)} if mode.startswith("dask") else {}
     summary = clean_files(discover([src]), out, workers=workers, **options).as_dict()
 elif mode == "datatrove":
-    import glob, logging, os
+    import glob, gzip, os
     from datatrove.executor import LocalPipelineExecutor
     from datatrove.pipeline.filters import (C4QualityFilter, FineWebQualityFilter, GopherQualityFilter,
                                             GopherRepetitionFilter)
@@ -64,12 +64,11 @@ elif mode == "datatrove":
         JsonlReader(src), GopherRepetitionFilter(), GopherQualityFilter(),
         C4QualityFilter(filter_no_terminal_punct=False), FineWebQualityFilter(), JsonlWriter(out),
     ], tasks=1, workers=1, logging_dir=os.path.join(out, "logs")).run()
-    kept = 0
-    import gzip
-    for f in glob.glob(os.path.join(out, "*.jsonl.gz")):
-        with gzip.open(f, "rt") as fh:
-            kept += sum(1 for _ in fh)
-    pages = sum(1 for _ in gzip.open(glob.glob(os.path.join(src, "*.jsonl.gz"))[0], "rt"))
+    def lines(path):
+        with gzip.open(path, "rt") as fh:
+            return sum(1 for _ in fh)
+    kept = sum(lines(f) for f in glob.glob(os.path.join(out, "*.jsonl.gz")))
+    pages = lines(glob.glob(os.path.join(src, "*.jsonl.gz"))[0])
     summary = {"documents": kept, "rejected": pages - kept}
 elif mode == "trafilatura":
     import glob, os

@@ -810,8 +810,8 @@ class QuoteIndex:
 def _statement_row(members: list[dict]) -> dict:
     first = members[0]
     speakers = [m["speaker"] for m in members if m["speaker"]]
-    wordings = {normalise(m["quote"]) for m in members}
-    first_wording = normalise(first["quote"])
+    normalised = [normalise(m["quote"]) for m in members]
+    wordings = set(normalised)
     return {
         # from the statement's wordings, not from positions in the run: the same statement keeps
         # its id whatever else is cleaned with it and in whatever order
@@ -819,6 +819,6 @@ def _statement_row(members: list[dict]) -> dict:
         "quote": first["quote"],
         "speaker": speakers[0] if speakers else None,
         "documents": sorted({m["document"] for m in members}),
-        "occurrences": [{**m, "same_wording_as_first": normalise(m["quote"]) == first_wording} for m in members],
+        "occurrences": [{**m, "same_wording_as_first": w == normalised[0]} for m, w in zip(members, normalised)],
         "wordings": len(wordings),
     }
