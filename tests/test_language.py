@@ -65,7 +65,9 @@ def test_langdetect_probabilities_are_langdetects_own_to_the_last_bit():
     from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
     from langdetect.lang_detect_exception import LangDetectException
 
-    from newsclean.language import langdetect_probabilities
+    import numpy as np
+
+    from newsclean.language import _detector_factory, _profiles, langdetect_probabilities
 
     reference = DetectorFactory()  # a factory of its own: nothing newsclean does can touch it
     reference.load_profile(PROFILES_DIRECTORY)
@@ -77,15 +79,20 @@ def test_langdetect_probabilities_are_langdetects_own_to_the_last_bit():
     rng = random.Random(7)
     soup = "".join(sorted(set("".join(texts)))) + "  AaBb"
     texts += ["".join(rng.choice(soup) for _ in range(rng.randint(1, 300))) for _ in range(200)]
+    profiles = _profiles()  # newsclean's own load of the same files, as one matrix
+    assert profiles.langlist == reference.langlist and list(profiles.index) == list(reference.word_lang_prob_map)
+    lists = np.array([reference.word_lang_prob_map[w] for w in profiles.index])
+    assert np.array_equal(lists.view(np.int64), profiles.probs.view(np.int64))  # bit for bit
     compared = 0
     for text in texts:
-        ours, theirs = reference.create(), reference.create()
-        ours.append(text)
-        theirs.append(text)
+        ours, theirs, matrix = reference.create(), reference.create(), _detector_factory().create()
+        for d in (ours, theirs, matrix):
+            d.append(text)
         try:
             want = [(x.lang, x.prob) for x in theirs.get_probabilities()]
         except LangDetectException:
             want = []
         assert [(x.lang, x.prob) for x in langdetect_probabilities(ours)] == want, text
+        assert [(x.lang, x.prob) for x in langdetect_probabilities(matrix, profiles)] == want, text
         compared += bool(want)
     assert compared > 150  # most texts have a language to compare
