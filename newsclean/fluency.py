@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from .hashing import hashed_counts
+from .word_frequency import zipf_en
 
 MODEL_PATH = Path(__file__).parent / "models" / "garble_fluency.npz"
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
@@ -46,11 +47,7 @@ def model_text(text: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip()
 
 
-@lru_cache(maxsize=200_000)
-def _zipf(word: str) -> float:
-    from wordfreq import zipf_frequency
-
-    return zipf_frequency(word, "en")
+_zipf = zipf_en  # wordfreq's zipf_frequency(word, "en"), cached
 
 
 def surface_features(text: str, rule_score: float = 0.0) -> list[float]:

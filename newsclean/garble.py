@@ -19,13 +19,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
 
 from .fluency import load_model
 from .record import HEADING, Document, Flag, block_offsets
 from .signals import ends_sentence, sentence_spans
+from .word_frequency import zipf_en
 
 _REPEATED = re.compile(r"\b(\w{2,})(\s+(?:and|or|und|et|y|e)\s+|\s+)\1\b", re.I | re.U)
 #: doubled words that are idiomatic, not damage
@@ -69,11 +69,7 @@ class Hit:
     reasons: list[str] = field(default_factory=list)
 
 
-@lru_cache(maxsize=65536)
-def _zipf(word: str, lang: str = "en") -> float:
-    from wordfreq import zipf_frequency
-
-    return zipf_frequency(word, lang)
+_zipf = zipf_en  # wordfreq's zipf_frequency(word, "en"), cached
 
 
 def repeated_words(text: str, rules: GarbleRules) -> list[Hit]:

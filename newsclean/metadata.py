@@ -26,6 +26,7 @@ from .patterns import RULES_BY_NAME, first_matching_rule
 from .record import HEADING, LIST_ITEM, Block, Document, Metadata, Removal
 from .signals import (MONTHS, URL_ANYWHERE, WEEKDAYS, ends_sentence, is_date_line,
                       find_date, is_prose, is_url_line, parse_date, title_case_share, word_count, words)
+from .word_frequency import zipf_en
 
 _BYLINE = re.compile(r"^\s*(?:by|written by|words by|reporting by|story by|posted by|published by|publicado por|publié par|veröffentlicht von|von|par|por|di|door|"
                      r"author|authors|reporter)\s*:?\s+(?P<names>.+?)\s*$", re.I)
@@ -419,8 +420,6 @@ def author_features(blocks: list[Block], article_p: tuple[float, ...], cands: li
     n = len(blocks)
     if not cands:
         return X
-    from wordfreq import zipf_frequency
-
     threshold = article_threshold()
     last_article = max((k for k, p in enumerate(article_p) if p >= threshold), default=n) if article_p else n
     page = "\n".join(b.text for b in blocks)  # blocks holding a name, found by str.find over the page
@@ -443,7 +442,7 @@ def author_features(blocks: list[Block], article_p: tuple[float, ...], cands: li
                 blocks[i].kind == HEADING, blocks[i].kind == LIST_ITEM, blocks[i].link_chars / max(len(text), 1),
                 title_case_share(text), sum(map(str.isupper, text)) / letters, i / max(n - 1, 1),
                 (i - title_index) if title_index is not None else -99, len(cands), len(name),
-                _name_zipf(name, zipf_frequency), i > last_article, _bio_follows(blocks, i, name))
+                _name_zipf(name), i > last_article, _bio_follows(blocks, i, name))
     return X
 
 
@@ -460,17 +459,12 @@ def _blocks_containing(page: str, starts: list[int], name: str) -> int:
     return found
 
 
-def _name_zipf(name: str, zipf_frequency) -> float:
+def _name_zipf(name: str) -> float:
     """Mean word frequency (Zipf scale, English list) of a name's words: a related headline in title
     case ('Best Travel Tips') is made of common words, a person's name mostly of rare ones."""
     ws = [w.strip(".,'’").lower() for w in name.split()]
     ws = [w for w in ws if w]
-    return sum(_zipf(w, zipf_frequency) for w in ws) / len(ws) if ws else 0.0
-
-
-@lru_cache(maxsize=8192)
-def _zipf(word: str, zipf_frequency) -> float:
-    return zipf_frequency(word, "en")
+    return sum(zipf_en(w) for w in ws) / len(ws) if ws else 0.0
 
 
 def _bio_follows(blocks: list[Block], i: int, name: str) -> bool:
