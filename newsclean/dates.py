@@ -25,18 +25,35 @@ from .block_model import load_candidate_model
 from .record import HEADING, LIST_ITEM, Block
 from .signals import is_date_line, word_count
 
-_MONTH_NUMBER = {m: k for k, ms in enumerate((("jan", "january"), ("feb", "february"), ("mar", "march"),
-                                              ("apr", "april"), ("may",), ("jun", "june"), ("jul", "july"),
-                                              ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"),
-                                              ("nov", "november"), ("dec", "december")), 1) for m in ms}
-_MONTH = r"(?P<mon{n}>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-_SUFFIX = r"(?:st|nd|rd|th)?"
-#: a date written out: 'Dec 12, 2025', 'DECEMBER 19 2025', '14th of August 2025', '2025-12-17', '2025.12.17',
-#: '15/12/2025', '14.11.24'; a year glued to what follows ('20236:01 PM', '202511 mins') is still read.
-#: Every alternative is a fixed sequence of bounded pieces (no nested quantifier).
+#: month names and their abbreviations in the languages most news is written in (English, Spanish,
+#: Portuguese, French, German, Italian, Dutch), lower case; abbreviations that are common English
+#: words elsewhere ('out', 'set') are left out
+_MONTH_WORDS = (
+    ("jan", "january", "enero", "ene", "janeiro", "janvier", "janv", "januar", "jänner", "gennaio", "gen", "januari"),
+    ("feb", "february", "febrero", "fevereiro", "fev", "février", "févr", "fevrier", "februar", "febbraio", "februari"),
+    ("mar", "march", "marzo", "março", "marco", "mars", "märz", "mär", "maerz", "maart", "mrt"),
+    ("apr", "april", "abril", "abr", "avril", "avr", "aprile"),
+    ("may", "mayo", "maio", "mai", "maggio", "mag", "mei"),
+    ("jun", "june", "junio", "junho", "juin", "juni", "giugno", "giu"),
+    ("jul", "july", "julio", "julho", "juillet", "juil", "juli", "luglio", "lug"),
+    ("aug", "august", "agosto", "ago", "août", "aout", "augustus"),
+    ("sep", "sept", "september", "septiembre", "setiembre", "setembro", "septembre", "settembre"),
+    ("oct", "october", "octubre", "outubro", "octobre", "oktober", "okt", "ottobre", "ott"),
+    ("nov", "november", "noviembre", "novembro", "novembre"),
+    ("dec", "december", "diciembre", "dic", "dezembro", "dez", "décembre", "déc", "decembre", "dezember", "dicembre"),
+)
+_MONTH_NUMBER = {m: k for k, ms in enumerate(_MONTH_WORDS, 1) for m in ms}
+#: one month word (longest first, not followed by a letter), an optional full stop; a fixed alternation
+_MONTH = (r"(?P<mon{n}>" + "|".join(sorted(_MONTH_NUMBER, key=lambda m: (-len(m), m))) + r")(?![^\W\d_])\.?")
+_SUFFIX = r"(?:st|nd|rd|th|er|º|°)?"
+#: a date written out: 'Dec 12, 2025', 'DECEMBER 19 2025', 'Jul. 11. 2025', '14th of August 2025',
+#: '12 de diciembre de 2025', '12. Dezember 2025', '1er décembre 2025', '19-Dec-2025', '2025-12-17',
+#: '2025.12.17', '15/12/2025', '14.11.24'; a year glued to what follows ('20236:01 PM', '202511 mins')
+#: is still read. Every alternative is a fixed sequence of bounded pieces (no nested quantifier).
 DATE_PATTERN = re.compile(
-    r"(?:" + _MONTH.format(n=1) + r" ?(?P<d1>\d{1,2})" + _SUFFIX + r",? (?P<y1>(?:19|20)\d\d)"
-    r"|(?<!\d)(?P<d2>\d{1,2})" + _SUFFIX + r" (?:of )?" + _MONTH.format(n=2) + r",? (?P<y2>(?:19|20)\d\d)"
+    r"(?:" + _MONTH.format(n=1) + r" ?(?P<d1>\d{1,2})" + _SUFFIX + r"[,.]? (?P<y1>(?:19|20)\d\d)"
+    r"|(?<!\d)(?P<d2>\d{1,2})" + _SUFFIX + r"\.? (?:of |de )?" + _MONTH.format(n=2) + r",? (?:de |del )?(?P<y2>(?:19|20)\d\d)"
+    r"|(?<!\d)(?P<d5>\d{1,2})-" + _MONTH.format(n=5) + r"-(?P<y5>(?:19|20)\d\d)"
     r"|(?<!\d)(?P<y3>(?:19|20)\d\d)(?P<s3>[-/.])(?P<m3>\d{1,2})(?P=s3)(?P<d3>\d{1,2})(?!\d)"
     r"|(?<![\d.])(?P<a4>\d{1,2})(?P<s4>[/.])(?P<b4>\d{1,2})(?P=s4)(?P<y4>(?:19|20)\d\d|\d\d(?![\d.]))"
     r")", re.I)
@@ -60,11 +77,14 @@ def _parse(m: re.Match, dayfirst: bool) -> date | None:
             return date(int(g["y1"]), _MONTH_NUMBER[g["mon1"].lower()], int(g["d1"]))
         if g["y2"]:
             return date(int(g["y2"]), _MONTH_NUMBER[g["mon2"].lower()], int(g["d2"]))
+        if g["y5"]:
+            return date(int(g["y5"]), _MONTH_NUMBER[g["mon5"].lower()], int(g["d5"]))
         if g["y3"]:
             return date(int(g["y3"]), int(g["m3"]), int(g["d3"]))
         a, b, y = int(g["a4"]), int(g["b4"]), int(g["y4"])
         y = y + 2000 if y < 100 else y
-        if g["s4"] == "." or a > 12 or (dayfirst and b <= 12):
+        # '14.11.24' is only ever day first ('3.14.15' is a version number); '06.18.2025' may be month first
+        if (g["s4"] == "." and len(g["y4"]) == 2) or a > 12 or (dayfirst and b <= 12):
             a, b = b, a  # day first: '15/12/2025', '14.11.24'
         return date(y, a, b)
     except (ValueError, KeyError):
@@ -88,10 +108,28 @@ def dates_in(text: str, dayfirst: bool = False) -> list[tuple[date, int, int]]:
 Candidate = tuple[int, date, int, int, bool]
 
 
+def page_dayfirst(texts, default: bool) -> bool:
+    """Whether the page writes numeric dates day first: what its unambiguous ones say ('18/06/2025'
+    day first, '06/18/2025' month first; the more frequent wins), ``default`` (from the language)
+    when none says or they tie."""
+    day = month = 0
+    for text in texts:
+        if not _DIGIT.search(text):
+            continue
+        for m in DATE_PATTERN.finditer(text):
+            if m.group("a4"):
+                a, b = int(m.group("a4")), int(m.group("b4"))
+                day += 12 < a <= 31 and b <= 12
+                month += 12 < b <= 31 and a <= 12
+    return default if day == month else day > month
+
+
 def date_candidates(blocks: list[Block], dayfirst: bool = False, max_words: int = 60,
                     max_candidates: int = 80, head_end: int = 0) -> list[Candidate]:
-    """Every date on a line of at most ``max_words`` words; the ``max_candidates`` nearest the
-    article's start when the page has more."""
+    """Every date on a line of at most ``max_words`` words, ambiguous numeric ones read in the page's
+    own order (``page_dayfirst``, ``dayfirst`` when the page does not say); the ``max_candidates``
+    nearest the article's start when the page has more."""
+    dayfirst = page_dayfirst((b.text for b in blocks if word_count(b.text) <= max_words), dayfirst)
     out = []
     for i, b in enumerate(blocks):
         if not _DIGIT.search(b.text) or word_count(b.text) > max_words:

@@ -60,15 +60,41 @@ def test_dates_in_reads_the_forms_pages_write_and_glued_dumps():
              "the 14th of August 2025": date(2025, 8, 14), "Published: 2025.12.17 | essays": date(2025, 12, 17),
              "Posted on the 15/12/2025 at 19:00": date(2025, 12, 15), "* 2/24/2026": date(2026, 2, 24),
              "14.11.24": date(2024, 11, 14), "October 17, 20236:01 PM ET": date(2023, 10, 17),
-             "EditorialNovember 22, 2018": date(2018, 11, 22), "Jan. 17, 2025 @ 01:39 PM": date(2025, 1, 17)}
+             "EditorialNovember 22, 2018": date(2018, 11, 22), "Jan. 17, 2025 @ 01:39 PM": date(2025, 1, 17),
+             "Updated on 19-Dec-2025": date(2025, 12, 19), "By: FlowGuard on 04-ago-2021 5:11": date(2021, 8, 4),
+             "📅Jul. 11. 2025": date(2025, 7, 11), "publicado el 12 de diciembre de 2025": date(2025, 12, 12),
+             "Veröffentlicht am 3. März 2024": date(2024, 3, 3), "le 1er décembre 2025": date(2025, 12, 1),
+             "5 marzo 2023, Roma": date(2023, 3, 5), "7 mei 2022": date(2022, 5, 7), "06.18.2025": date(2025, 6, 18)}
     for text, expected in cases.items():
         assert [d for d, _, _ in dates_in(text)] == [expected], text
     first, second = dates_in("May 21, 2025April 24, 2025 by the desk")
     assert (first[0], second[0]) == (date(2025, 5, 21), date(2025, 4, 24))
     assert dates_in("04/05/2025", dayfirst=True)[0][0] == date(2025, 5, 4)
     assert dates_in("04/05/2025")[0][0] == date(2025, 4, 5)
-    for text in ("commay 5, 2020 was", "version 3.14.15", "31/02/2025", "Dec 12, 1850", "call 12/34/5678"):
+    for text in ("commay 5, 2020 was", "version 3.14.15", "31/02/2025", "Dec 12, 1850", "call 12/34/5678",
+                 "Marchello 5, 2020", "3 out 2025 ranked"):
         assert dates_in(text) == [], text
+
+
+def test_a_pages_ambiguous_numeric_dates_are_read_in_the_order_its_other_dates_show():
+    """'03/10/2023' is 3 October on a page that also writes '18/06/2025', 10 March on one that writes
+    '06/18/2025'; with no unambiguous date the page's language decides (English: month first)."""
+    from datetime import date
+
+    from newsclean.dates import date_candidates, page_dayfirst
+    from newsclean.record import Block
+
+    def page(*lines):
+        return [Block(t, "paragraph") for t in lines]
+
+    assert page_dayfirst(["03/10/2023", "Older: 18/06/2025"], default=False) is True
+    assert page_dayfirst(["03/10/2023", "Older: 06/18/2025"], default=True) is False
+    assert page_dayfirst(["03/10/2023"], default=False) is False
+    assert page_dayfirst(["03.10.2023"], default=True) is True
+    dayfirst_page = date_candidates(page("Posted 03/10/2023", "Comment of 18/06/2025"), dayfirst=False)
+    assert [c[1] for c in dayfirst_page] == [date(2023, 10, 3), date(2025, 6, 18)]
+    monthfirst_page = date_candidates(page("Posted 03/10/2023", "Comment of 06/18/2025"), dayfirst=True)
+    assert [c[1] for c in monthfirst_page] == [date(2023, 3, 10), date(2025, 6, 18)]
 
 
 def test_the_date_model_picks_the_articles_date_over_related_and_updated_dates():
