@@ -8,6 +8,8 @@ Layout of ``OUT/`` (any JSON Lines reader takes a glob of it, no glue)::
     manifest.json                           shards, counts, version, superseded record ids
     summary.json                            the last run's counts
     state.sqlite                            the state store (newsclean/state.py)
+    quote_index.sqlite                      the quote index of the live records (QuoteIndex.saved), extended
+                                            by each run; derived: deleting it costs one rebuild
 
 A shard is written under a hidden name (``.part-….jsonl.inprogress``) that no ``*.jsonl`` glob
 matches, appended one batch at a time (fsync, then the batch's commit in the state store records

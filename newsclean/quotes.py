@@ -21,11 +21,14 @@ the corpus; candidates are confirmed with exact shingle similarity.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
+import sqlite3
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from itertools import chain
+from pathlib import Path
 
 from .quote_model import FEATURES, QuotePairModel, load_model, pair_features
 from .record import Block, Document, Removal
@@ -589,6 +592,12 @@ _QUOTE_TABLES = """
 """
 
 
+#: a lasting index's own record: its configuration, union-find and the caller's state (QuoteIndex.save)
+_SAVED_TABLES = """
+            CREATE TABLE saved (name TEXT PRIMARY KEY, value BLOB NOT NULL);
+"""
+
+
 def _wording_digest(wording: str) -> bytes:
     return hashlib.blake2b(wording.encode("utf-8"), digest_size=16).digest()
 
@@ -620,7 +629,7 @@ class QuoteIndex:
     """
 
     def __init__(self, same_jaccard: float = 0.3, same_containment: float = 0.6, link_min_words: int = 8,
-                 min_words: int = 5, lsh_threshold: float = 0.15, num_perm: int = 64) -> None:
+                 min_words: int = 5, lsh_threshold: float = 0.15, num_perm: int = 64, path: Path | None = None) -> None:
         self.same_jaccard = same_jaccard
         self.same_containment = same_containment
         #: quotes shorter than this are linked only to the same wording, verbatim (case and
@@ -630,6 +639,8 @@ class QuoteIndex:
         self.min_words = min_words
         self.lsh_threshold = lsh_threshold
         self.num_perm = num_perm
+        #: None: a temporary database (a snapshot run's); a path: the lasting one of :meth:`saved`
+        self._path = path
         self._open()
 
     def _open(self) -> None:
@@ -646,9 +657,48 @@ class QuoteIndex:
 
         # in memory (datasketch's MinHashLSH and MinHash objects) the index cost ~27 KB a page of
         # the AEB pages, 2.7 GB at 100,000
-        self._db = scratch_database(_QUOTE_TABLES, cache_mb=16)
+        if getattr(self, "_path", None) is None:
+            self._db = scratch_database(_QUOTE_TABLES, cache_mb=16)
+        else:  # a lasting file: a rollback journal, so a crash leaves the last save() whole
+            self._db = sqlite3.connect(self._path, check_same_thread=False)
+            self._db.execute("PRAGMA cache_size = -16384")
+            if self._db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'quotes'").fetchone()[0] == 0:
+                self._db.executescript(_QUOTE_TABLES + _SAVED_TABLES)
         #: union-find over the quotes: one tree per statement
         self._parent = array("q")
+
+    @classmethod
+    def saved(cls, path: Path, **config) -> tuple[QuoteIndex, dict | None]:
+        """The index kept in the SQLite file ``path`` (an incremental dataset's, beside its state
+        store) and the ``state`` its last :meth:`save` recorded; a new, empty index and None when the
+        file is missing, of another configuration or unreadable (the file is then started again).
+        Adding to it only loads the union-find (8 bytes a quote): memory stays flat with the corpus."""
+        path = Path(path)
+        index = None
+        try:
+            index = cls(**config, path=path)
+            rows = dict(index._db.execute("SELECT name, value FROM saved").fetchall())
+            if json.loads(rows["config"]) == {k: getattr(index, k) for k in cls._CONFIG}:
+                index._parent.frombytes(rows["parent"])
+                return index, json.loads(rows["state"])
+        except (sqlite3.DatabaseError, KeyError, ValueError):
+            pass
+        if index is not None:
+            index.close()
+        path.unlink(missing_ok=True)
+        for suffix in ("-journal", "-wal", "-shm"):
+            path.with_name(path.name + suffix).unlink(missing_ok=True)
+        return cls(**config, path=path), None
+
+    def save(self, state: dict) -> None:
+        """Commit every quote added since the last save with the union-find, the configuration and
+        ``state`` (the caller's record of what the index covers) in one transaction."""
+        if self._path is None:
+            raise ValueError("only an index opened with QuoteIndex.saved() is saved")
+        rows = {"config": json.dumps({k: getattr(self, k) for k in self._CONFIG}), "state": json.dumps(state),
+                "parent": self._parent.tobytes()}
+        self._db.executemany("INSERT OR REPLACE INTO saved (name, value) VALUES (?, ?)", rows.items())
+        self._db.commit()
 
     def __len__(self) -> int:
         return len(self._parent)
@@ -750,6 +800,7 @@ class QuoteIndex:
 
         for k in self._CONFIG:
             setattr(self, k, state[k])
+        self._path = None
         self._open()
         db = self._db
         if state.get("format") == 2:

@@ -20,7 +20,6 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
-import pickle
 import secrets
 import sys
 from collections import Counter, deque
@@ -213,29 +212,40 @@ def clean_files(files: list[tuple[str, str]], out_dir: str | Path, batch_size: i
         quotes.close()
 
 
+#: an incremental dataset's quote index, beside its state store (derived state: deleting it only
+#: costs one rebuild from the live records)
+QUOTE_INDEX_FILE = "quote_index.sqlite"
+
+
 def _updated_quote_index(out: Path, store, version: str) -> QuoteIndex:
-    """The quote index of every live record: the one saved by the last run with the records of
-    the shards written since added in shard order (what a rebuild would add last), or, when a
-    record was superseded since or the saved index is of another version, rebuilt from all."""
+    """The quote index of every live record, kept in ``OUT/quote_index.sqlite``: the one saved by
+    the last run with the records of the shards written since added in shard order (what a rebuild
+    would add last), or, when a record was superseded since or the saved index is of another
+    version, rebuilt from all. The additions and the record of what they cover are committed
+    together, so a crash leaves the last saved index whole; nothing is loaded but the union-find."""
     from .dataset import live_records, read_shard
 
     shards = [name for name, _ in store.final_shards("documents")]
     _, superseded = store.record_counts()
-    saved = store.load_blob("quote_index", version)
-    if saved is not None:
-        index, covered, superseded_then = pickle.loads(saved)
+    index, saved = QuoteIndex.saved(out / QUOTE_INDEX_FILE)
+    state = {"version": version, "shards": shards, "superseded": superseded}
+    if saved is not None and saved.get("version") == version and saved.get("superseded") == superseded:
+        covered = saved.get("shards", [])
         fresh = [name for name in shards if name not in covered]
-        if superseded_then == superseded and set(covered) <= set(shards) \
-                and shards[:len(shards) - len(fresh)] == sorted(covered):
+        if set(covered) <= set(shards) and shards[:len(shards) - len(fresh)] == sorted(covered):
             for name in fresh:
                 for record in read_shard(out / name):
                     index.add(record)
-            store.save_blob("quote_index", version, pickle.dumps((index, shards, superseded)))
+            index.save(state)
             return index
-    index = QuoteIndex()
+    if saved is not None:  # a stale index: start it again
+        index.close()
+        (out / QUOTE_INDEX_FILE).unlink(missing_ok=True)
+        index, _ = QuoteIndex.saved(out / QUOTE_INDEX_FILE)
     for record in live_records(out, store):
         index.add(record)
-    store.save_blob("quote_index", version, pickle.dumps((index, shards, superseded)))
+    index.save(state)
+    store.drop_blob("quote_index")  # where earlier versions kept the index, pickled whole
     return index
 
 

@@ -10,8 +10,8 @@ SQLAlchemy URL can be named instead (a shared Postgres for workers on several ma
 - ``shards``: the dataset's shards and how many bytes of each are committed (resume truncates an
   in-progress shard back to that length);
 - ``runs``: one row per run, with its status and summary;
-- ``blobs``: derived state a later run extends instead of rebuilding (the pickled quote index of
-  the records it covers, so ``quotes.jsonl`` is updated, not rebuilt, when records are only added);
+- ``blobs``: named derived state of a pipeline version (earlier versions pickled the quote index
+  here; it is now ``OUT/quote_index.sqlite``, see newsclean/run.py, and the old blob is dropped);
 - ``near_index`` / ``near_bands``: every record's MinHash signature and cluster, and its LSH band
   keys (newsclean/near_duplicates.py), so today's syndicated copy is marked as a duplicate of last
   week's record; committed with the batch that wrote the record;
@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Iterable
 
 from sqlalchemy import (BigInteger, Boolean, Column, Integer, LargeBinary, MetaData, String, Table, Text, create_engine,
-                        event, func, insert, select, update)
+                        delete, event, func, insert, select, update)
 from sqlalchemy.engine import Engine
 
 STATE_FILE = "state.sqlite"
@@ -248,6 +248,10 @@ class StateStore:
         with self.engine.connect() as c:
             row = c.execute(select(blobs).where(blobs.c.name == name)).first()
         return row.data if row is not None and row.version == version else None
+
+    def drop_blob(self, name: str) -> None:
+        with self.engine.begin() as c:
+            c.execute(delete(blobs).where(blobs.c.name == name))
 
     def save_blob(self, name: str, version: str, data: bytes) -> None:
         with self.engine.begin() as c:

@@ -133,6 +133,69 @@ def test_quotes_of_a_growing_dataset_are_those_of_a_rebuild(tmp_path):
     assert rows == rebuilt.rows() and len({d for r in rows for d in r["documents"]}) == 7
 
 
+def test_the_quote_index_lives_in_its_own_sqlite_file_and_a_killed_update_leaves_the_last_save(tmp_path):
+    """An incremental dataset keeps its quote index in OUT/quote_index.sqlite (not pickled into the
+    state store: loading it whole grew with the corpus). A process killed while adding to it leaves
+    the last saved index: the next run finds the same quotes and the same record of what they cover."""
+    from newsclean.quotes import QuoteIndex
+    from newsclean.run import QUOTE_INDEX_FILE
+    from newsclean.state import StateStore, default_url
+
+    src = make_corpus(tmp_path / "raw", 3)
+    out = tmp_path / "clean"
+    clean_incremental(discover([src]), out, batch_size=2)
+    path = out / QUOTE_INDEX_FILE
+    index, saved = QuoteIndex.saved(path)
+    quotes_then, rows_then = len(index), index.rows()
+    index.close()
+    assert quotes_then > 0 and saved["shards"] and rows_then == load_jsonl(out / "quotes.jsonl")
+    store = StateStore(default_url(out))
+    assert store.load_blob("quote_index", saved["version"]) is None
+    store.close()
+    child = subprocess.Popen([sys.executable, "-c", (
+        "import sys, time; from newsclean.quotes import QuoteIndex\n"
+        f"index, _ = QuoteIndex.saved({str(path)!r})\n"
+        "for i in range(200):\n"
+        "    index.add({'id': f'x{i}', 'source': 'x.txt', 'text': "
+        "'She said: \"We will not stop building the new bridge over the river this year at all.\" ' * 3})\n"
+        "print('added', len(index), flush=True)\n"
+        "time.sleep(60)\n")], stdout=subprocess.PIPE, text=True)
+    line = child.stdout.readline().split()
+    assert line[0] == "added" and int(line[1]) >= quotes_then + 200  # the child did add quotes
+    child.send_signal(signal.SIGKILL)
+    child.wait(timeout=30)
+    index, again = QuoteIndex.saved(path)
+    assert again == saved and len(index) == quotes_then and index.rows() == rows_then
+    index.close()
+    make_corpus(tmp_path / "more", 5)
+    shutil.copy(tmp_path / "more" / "004.txt", src / "004.txt")
+    clean_incremental(discover([src]), out, batch_size=2)
+    index, grown = QuoteIndex.saved(path)
+    assert len(grown["shards"]) > len(saved["shards"]) and len(index) > quotes_then
+    index.close()
+
+
+def test_a_quote_index_file_of_another_configuration_or_damaged_is_started_again(tmp_path):
+    from newsclean.quotes import QuoteIndex
+
+    path = tmp_path / "q.sqlite"
+    index, state = QuoteIndex.saved(path)
+    assert state is None and len(index) == 0
+    index.add({"id": "a", "source": "a.txt", "text": 'He said: "The river rose faster than any of us had expected it to."'})
+    index.save({"shards": ["s1"]})
+    index.close()
+    index, state = QuoteIndex.saved(path)
+    assert state == {"shards": ["s1"]} and len(index) == 1
+    index.close()
+    index, state = QuoteIndex.saved(path, min_words=6)  # another configuration: empty again
+    assert state is None and len(index) == 0
+    index.close()
+    path.write_bytes(b"not a database" * 100)
+    index, state = QuoteIndex.saved(path)
+    assert state is None and len(index) == 0
+    index.close()
+
+
 def test_another_pipeline_version_recleans_only_when_asked(tmp_path, monkeypatch):
     import newsclean.run as run
 
