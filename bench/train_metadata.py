@@ -163,7 +163,7 @@ def main() -> None:
         p[te] = clf.predict_proba(X[te])[:, 1]
         fold_arrays.append(bm.forest_arrays(clf._predictors, clf._baseline_prediction.item(), prefix))
     best = None
-    for min_probability in (0.05, 0.1, 0.2, 0.3, 0.4, 0.5):
+    for min_probability in (0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5):
         acc = accuracy(p, y, page, meta, min_probability)
         mean = statistics.fmean(acc.values())
         valued = accuracy(p, y, page, meta, min_probability, valued_only=True)
