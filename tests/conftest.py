@@ -1,6 +1,7 @@
 """Shared fixtures: the sample corpus in raw/, and one real Prefect server per session."""
 from __future__ import annotations
 
+import ast
 import json
 import os
 import socket
@@ -15,6 +16,15 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "raw"
 PREFECT = Path(sys.executable).with_name("prefect")
+
+
+def packages_a_clean_imports(out: Path, packages: tuple[str, ...]) -> list[str]:
+    """Which of ``packages`` a fresh process imports while cleaning the sample corpus into ``out``."""
+    code = ("import sys; from newsclean.io import discover; from newsclean.run import clean_files; "
+            f"clean_files(discover([{str(RAW)!r}]), {str(out)!r}); "
+            f"print(sorted({{m.split('.')[0] for m in sys.modules}} & set({packages!r})))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return ast.literal_eval(done.stdout.strip().splitlines()[-1])
 
 
 def load_jsonl(path: Path) -> list[dict]:

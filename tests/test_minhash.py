@@ -44,14 +44,7 @@ def test_the_quote_index_bands_are_those_datasketch_picks():
 
 def test_cleaning_does_not_import_datasketch(tmp_path):
     """datasketch imports scipy (1 s at every start); a clean run needs neither."""
-    import subprocess
-    import sys
-    from pathlib import Path
+    from conftest import packages_a_clean_imports
 
-    raw = Path(__file__).resolve().parents[1] / "raw"
-    code = ("import sys; from newsclean.io import discover; from newsclean.run import clean_files; "
-            f"clean_files(discover([{str(raw)!r}]), {str(tmp_path / 'out')!r}); "
-            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('datasketch', 'scipy')))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip().splitlines()[-1] == "[]"
+    assert packages_a_clean_imports(tmp_path / "out", ("datasketch", "scipy")) == []
     assert (tmp_path / "out" / "quotes.jsonl").exists()

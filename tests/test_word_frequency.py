@@ -1,8 +1,5 @@
 """newsclean/word_frequency.py gives wordfreq's English Zipf frequencies without importing wordfreq."""
 import random
-import subprocess
-import sys
-from pathlib import Path
 
 from wordfreq import get_frequency_dict, zipf_frequency
 
@@ -32,10 +29,7 @@ def test_zipf_en_is_wordfreqs_on_its_word_list_and_on_generated_words():
 
 def test_cleaning_the_sample_corpus_does_not_import_wordfreq(tmp_path):
     """wordfreq and langcodes cost ~0.3 s at every start; the sample corpus's words need neither."""
-    raw = Path(__file__).resolve().parents[1] / "raw"
-    code = ("import sys; from newsclean.io import discover; from newsclean.run import clean_files; "
-            f"clean_files(discover([{str(raw)!r}]), {str(tmp_path / 'out')!r}); "
-            "print(sorted({m.split('.')[0] for m in sys.modules} & {'wordfreq', 'langcodes'}))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip().splitlines()[-1] == "[]"
+    from conftest import packages_a_clean_imports
+
+    assert packages_a_clean_imports(tmp_path / "out", ("wordfreq", "langcodes")) == []
     assert (tmp_path / "out" / "documents.jsonl").stat().st_size > 0
