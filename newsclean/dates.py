@@ -62,16 +62,15 @@ def _trie_pattern(words) -> str:
         if not branches:
             return ""
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        if "" in node:
-            return body + "?" if len(branches) == 1 and len(branches[0]) == 1 else \
-                (body if body.startswith("(?:") else "(?:" + body + ")") + "?"
-        return body
+        if "" not in node:  # a word may not end here
+            return body
+        return body + "?" if len(branches) > 1 or len(body) == 1 else "(?:" + body + ")?"
 
     return emit(tree)
 
 
 #: one month word (not followed by a letter), an optional full stop
-_MONTH = r"(?P<mon{n}>" + _trie_pattern(_MONTH_NUMBER).replace("{", "{{").replace("}", "}}") + r")(?![^\W\d_])\.?"
+_MONTH = r"(?P<mon{n}>" + _trie_pattern(_MONTH_NUMBER) + r")(?![^\W\d_])\.?"
 _SUFFIX = r"(?:st|nd|rd|th|er|º|°)?"
 #: a date written out: 'Dec 12, 2025', 'DECEMBER 19 2025', 'Jul. 11. 2025', '14th of August 2025',
 #: '12 de diciembre de 2025', '12. Dezember 2025', '1er décembre 2025', '19-Dec-2025', '2025-12-17',

@@ -657,7 +657,7 @@ class QuoteIndex:
 
         # in memory (datasketch's MinHashLSH and MinHash objects) the index cost ~27 KB a page of
         # the AEB pages, 2.7 GB at 100,000
-        if getattr(self, "_path", None) is None:
+        if self._path is None:
             self._db = scratch_database(_QUOTE_TABLES, cache_mb=16)
         else:  # a lasting file: a rollback journal, so a crash leaves the last save() whole
             self._db = sqlite3.connect(self._path, check_same_thread=False)

@@ -6,8 +6,8 @@ more (a Python loop over the whole English list): half a second of a one-off cle
 A word of ASCII letters, with hyphens and apostrophes, is split into tokens here the way
 wordfreq's tokenizer splits it: hyphens separate tokens, apostrophes at their ends are dropped,
 an apostrophe inside a token does not separate it (wordfreq splits after a one- or two-letter
-start followed by a vowel or 'h', as in "l'arc": such words go to wordfreq). Its frequencies are read from wordfreq's own data file and combined with wordfreq's own
-arithmetic. Every other word (digits, other letters, that elision, anything unusual) goes to
+start followed by a vowel or 'h', as in "l'arc": such words go to wordfreq). Its frequencies are
+read from wordfreq's own data file and combined with wordfreq's own arithmetic. Every other word (digits, other letters, that elision, anything unusual) goes to
 wordfreq itself. tests/test_word_frequency.py compares the two on every word of the English list
 and on generated words.
 """
@@ -17,15 +17,12 @@ import gzip
 import math
 import os
 import re
-import threading
 from functools import lru_cache
 
-#: a word this module answers itself: ASCII letters in pieces joined by hyphens, each piece with
-#: inner straight or curly apostrophes only (no quantifier nests inside another)
+#: the characters of a word this module may answer itself: ASCII letters, apostrophes, hyphens
 _SIMPLE = re.compile(r"[A-Za-z'’-]+")
-_PIECE = re.compile(r"[a-z]+(?:['’][a-z]+)*")
-_ELISION = re.compile(r"[a-z]{1,2}['’][aehiouy]")
-_LOCK = threading.Lock()
+#: wordfreq's French-style elision split ("l'arc", "qu'un"): such a word goes to wordfreq
+_ELISION = re.compile(r"[a-z]{1,2}'[aehiouy]")
 
 
 def _data_file() -> str:
@@ -41,7 +38,7 @@ def _frequencies() -> dict[str, float]:
     frequency of its centibel bucket (``10 ** (-index / 100)``; a later bucket wins, as there)."""
     import msgpack
 
-    with _LOCK, gzip.open(_data_file(), "rb") as f:
+    with gzip.open(_data_file(), "rb") as f:
         data = msgpack.load(f, raw=False)
     header = data[0]
     if not isinstance(header, dict) or header.get("format") != "cB" or header.get("version") != 1:
@@ -59,12 +56,12 @@ def _tokens(word: str) -> list[str] | None:
         return None
     tokens = []
     for piece in word.lower().split("-"):
-        piece = piece.strip("'’")  # an apostrophe (a closing quote) at either end is no part of a token
+        piece = piece.replace("’", "'").strip("'")  # an apostrophe (a closing quote) at an end is no part of it
         if not piece:
             continue
-        if not _PIECE.fullmatch(piece) or _ELISION.match(piece):
+        if "" in piece.split("'") or _ELISION.match(piece):  # two apostrophes in a row split it too
             return None
-        tokens.append(piece.replace("’", "'"))
+        tokens.append(piece)
     return tokens
 
 
