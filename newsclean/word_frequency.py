@@ -7,9 +7,10 @@ A word of ASCII letters, with hyphens and apostrophes, is split into tokens here
 wordfreq's tokenizer splits it: hyphens separate tokens, apostrophes at their ends are dropped,
 an apostrophe inside a token does not separate it (wordfreq splits after a one- or two-letter
 start followed by a vowel or 'h', as in "l'arc": such words go to wordfreq). Its frequencies are
-read from wordfreq's own data file and combined with wordfreq's own arithmetic. Every other word (digits, other letters, that elision, anything unusual) goes to
-wordfreq itself. tests/test_word_frequency.py compares the two on every word of the English list
-and on generated words.
+read from wordfreq's own data file and combined with wordfreq's own arithmetic. Every other word
+(digits, other letters, that elision, anything unusual) goes to wordfreq itself.
+tests/test_word_frequency.py compares the two on every word of the English list and on generated
+words.
 """
 from __future__ import annotations
 
