@@ -118,6 +118,10 @@ def clean_flow(raw_paths: list[str] | None = None, out_dir: str = "clean",
     logger.info("%d files under %s", len(files), raw_paths or ["raw"])
     config = PipelineConfig(limits=InputLimits(max_bytes=int(max_mb * 1024 * 1024), seconds=time_budget),
                             garble=GarbleRules(mode=garble))
+    if garble == "lm":  # convert the model once here, not in every worker (a missing package raises)
+        from newsclean.lm import prepare
+
+        logger.info("LM garble mode: model at %s", prepare())
     options = dict(batch_size=batch_size, config=config, workers=workers, corpus_lines=corpus_lines,
                    fields=Fields.parse(fields or []))
     if incremental:

