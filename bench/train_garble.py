@@ -48,7 +48,10 @@ def check_hashing(counts, texts) -> None:
         raise SystemExit("newsclean.hashing differs from scikit-learn's HashingVectorizer: the shipped model would score wrongly")
 
 
-def fit(texts, surface, y):
+def fit(texts, surface, y, lm=None):
+    """The model's arrays. ``lm``: the LM garble mode's sentence features (one row per text), fitted in
+    the same regression beside the n-grams and surface statistics, scaled the same way
+    (bench/train_garble_lm.py); their arrays are returned as ``lm_*``."""
     from scipy.sparse import csr_matrix, hstack
     from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
     from sklearn.linear_model import LogisticRegression
@@ -60,13 +63,23 @@ def fit(texts, surface, y):
     tfidf = TfidfTransformer(sublinear_tf=True).fit(counts)
     scaler = StandardScaler().fit(surface)
     scale = np.where(scaler.scale_ == 0, 1.0, scaler.scale_)
-    X = hstack([tfidf.transform(counts), csr_matrix((surface - scaler.mean_) / scale * SURFACE_GAIN)]).tocsr()
+    blocks = [tfidf.transform(counts), csr_matrix((surface - scaler.mean_) / scale * SURFACE_GAIN)]
+    extra = {}
+    if lm is not None:
+        lm_mean, lm_scale = lm.mean(axis=0), lm.std(axis=0)
+        lm_scale[lm_scale == 0] = 1.0
+        blocks.append(csr_matrix((lm - lm_mean) / lm_scale * SURFACE_GAIN))
+        extra = {"lm_mean": lm_mean, "lm_scale": lm_scale, "lm_gain": np.array(SURFACE_GAIN)}
+    X = hstack(blocks).tocsr()
     clf = LogisticRegression(C=C, max_iter=5000).fit(X, y)
     w = clf.coef_[0]
+    n_surface = surface.shape[1]
+    if lm is not None:
+        extra["lm_weights"] = w[N_FEATURES + n_surface:]
     text_logits = X[:, :N_FEATURES] @ w[:N_FEATURES]  # the n-gram part of each training sentence
-    return {"n_features": np.array(N_FEATURES), "ngram_range": np.array(NGRAMS), "analyzer": np.array(ANALYZER), "idf": tfidf.idf_.astype(np.float32),
+    return {**extra, "n_features": np.array(N_FEATURES), "ngram_range": np.array(NGRAMS), "analyzer": np.array(ANALYZER), "idf": tfidf.idf_.astype(np.float32),
             "text_weights": w[:N_FEATURES].astype(np.float32), "surface_mean": scaler.mean_, "surface_scale": scale,
-            "surface_weights": w[N_FEATURES:], "surface_gain": np.array(SURFACE_GAIN),
+            "surface_weights": w[N_FEATURES:N_FEATURES + n_surface], "surface_gain": np.array(SURFACE_GAIN),
             "intercept": np.array(clf.intercept_[0]),
             # bound used to skip the n-gram part for sentences that cannot reach the threshold
             "text_logit_high": np.array(np.percentile(text_logits, 99.5)),

@@ -107,6 +107,11 @@ class FluencyModel:
         computed for sentences whose surface part leaves them able to reach that probability
         (the n-gram part rarely adds more than ``text_logit_high``); the others get a
         probability from the surface part alone, which stays below ``only_above``."""
+        return 1.0 / (1.0 + np.exp(-self.logits(sentences, rule_scores, only_above)))
+
+    def logits(self, sentences: list[str], rule_scores: list[float] | None = None,
+               only_above: float | None = None) -> np.ndarray:
+        """The log-odds behind :meth:`probabilities`."""
         if not sentences:
             return np.zeros(0)
         rule_scores = rule_scores or [0.0] * len(sentences)
@@ -121,7 +126,7 @@ class FluencyModel:
             z[todo] -= self.text_logit_mean
         if len(todo):
             z[todo] += self.text_logits([sentences[i] for i in todo])
-        return 1.0 / (1.0 + np.exp(-z))
+        return z
 
 
 @lru_cache(maxsize=1)

@@ -175,7 +175,7 @@ def _score(sentences: list[str], rules: GarbleRules, flags_only: bool, hits: lis
 
         todo = [i for i, p in enumerate(probs) if p >= lm.gate] if flags_only else list(range(len(sentences)))
         feats = surprisals([sentences[i] for i in todo])
-        lm_p = lm.probabilities(probs[todo], feats)
+        lm_p = lm.probabilities([sentences[i] for i in todo], [rule_scores[i] for i in todo], feats)
         probs = np.array(probs, dtype=float)
         if flags_only:  # the rest cannot reach the threshold: kept below it
             probs = np.minimum(probs, lm.gate)
