@@ -92,8 +92,8 @@ def main() -> None:
     assert lm.shape[1] == len(LM_FEATURES)
     stacked = np.zeros(len(rows))
     oof = np.zeros(len(rows))
+    S = np.column_stack([logit, lm])  # last session's stack, for comparison
     for train, test in folds:
-        S = np.column_stack([logit, lm])
         stacked[test] = apply_lr(fit_lr(S[train], y[train]), S[test])
         arrays = fit([texts[i] for i in train], surface[train], y[train], lm=lm[train])
         oof[test] = predict_lm(arrays, [texts[i] for i in test], [rules[i] for i in test], lm[test])
