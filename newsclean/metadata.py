@@ -29,11 +29,11 @@ from .signals import (MONTHS, URL_ANYWHERE, WEEKDAYS, ends_sentence, is_date_lin
 from .word_frequency import zipf_en
 
 _BYLINE = re.compile(r"^\s*(?:by|written by|words by|reporting by|story by|posted by|published by|publicado por|publié par|veröffentlicht von|von|par|por|di|door|"
-                     r"author|authors|reporter)\s*:?\s+(?P<names>.+?)\s*$", re.I)
+                     r"author|authors|reporter|contributor|contributors)(?:\s*:|\s)\s*(?P<names>.+?)\s*$", re.I)
 #: the words a byline _BYLINE reads opens with (lowercase)
 _BYLINE_OPENERS = ("by", "written by", "words by", "reporting by", "story by", "posted by", "published by",
                    "publicado por", "publié par", "veröffentlicht von", "von", "par", "por", "di", "door", "author",
-                   "reporter")
+                   "reporter", "contributor")
 #: patterns that open with a run of spaces start it only where the run starts ('(?<!\s)'), or right
 #: after a run an earlier match took ('(?<=\s)'): the same matches, in linear time on a line of spaces
 #: "… on November 19, 2019, 6:21 AM EST" after the names
@@ -50,6 +50,17 @@ _SITE_CUES = (
     re.compile(r"(?:©|\(c\)|copyright)\s*(?:\d{4}\s*[-–]?\s*(?:\d{4})?\s*)?(?P<site>[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,4})"),
 )
 _CALENDAR_WORD = re.compile(r"\b(" + "|".join(MONTHS + WEEKDAYS) + r"|today|tomorrow|yesterday)\b", re.I)
+
+
+def _calendar_like(text: str) -> bool:
+    """A date-ish phrase rather than a name: a digit, or calendar words ('Today', 'Monday', 'Jan.')
+    for more than half of the words ('Tom May' and 'April Fulton' are names)."""
+    if _HAS_DIGIT.search(text):
+        return True
+    tokens = text.split()
+    return bool(tokens) and 2 * sum(1 for t in tokens if _CALENDAR_WORD.fullmatch(t.strip(".,"))) > len(tokens)
+
+
 _TRAILING_SITE_WORD = re.compile(r"(?<!\s)\s+(weekly|daily|newsletter|digest)$", re.I)
 
 
@@ -119,7 +130,7 @@ def parse_byline(text: str, max_words: int = 12) -> tuple[str, str | None] | Non
         site = site or fm.group("site").strip()
         names = names[:fm.start()].strip()
     people = [n.strip(" .") for n in _NAME_SPLIT.split(names) if n.strip(" .")]
-    if not people or not all(_NAME.match(p) and not _CALENDAR_WORD.search(p) for p in people):
+    if not people or not all(_NAME.match(p) and not _calendar_like(p) for p in people):
         return None
     return "; ".join(people), site
 
@@ -318,10 +329,11 @@ def load_title_model(path: Path = TITLE_MODEL_PATH):
 
 
 #: the author model's features of a candidate name (see author_features)
-AUTHOR_FEATURES = ("kind_byline", "kind_segment", "kind_name_line", "kind_by_inside", "kind_name_first", "kind_after_date", "offset", "log_name_words", "log_line_words",
+AUTHOR_FEATURES = ("kind_byline", "kind_segment", "kind_name_line", "kind_by_inside", "kind_name_first", "kind_after_date",
+                   "kind_later_field", "kind_copyright", "offset", "log_name_words", "log_line_words",
                    "log_name_repeats", "date_near", "line_has_date", "article_p", "heading", "list_item", "link_share",
                    "title_case", "upper_share", "rel_position", "after_title", "candidates", "name_chars",
-                   "name_zipf", "after_article", "bio_follows")
+                   "name_zipf", "after_article", "bio_follows", "lower_elsewhere")
 AUTHOR_MODEL_PATH = Path(__file__).parent / "models" / "author_model.npz"
 #: separators between a meta line's fields ('by Jane Roe ● December 23, 2025 ● 6 min read')
 _FIELD_SEPARATOR = re.compile(r"\s[|•●·—–-]\s|\s?[|•●·]\s?")
@@ -344,7 +356,7 @@ def _name_run(tokens: list[str], max_tokens: int = 6) -> str | None:
     out: list[str] = []
     for tok in tokens[:max_tokens + 2]:
         bare = tok.rstrip(",")
-        if bare.lower() in _NOT_NAME and bare.lower() not in ("staff", "team") or not (
+        if bare.rstrip(".").lower() in _NOT_NAME and bare.lower() not in ("staff", "team") or not (
                 _NAME_TOKEN.match(tok) or tok.lower() in _NAME_JOINERS):
             break
         out.append(bare)
@@ -362,8 +374,9 @@ def author_candidates(blocks: list[Block], head_start: int, head_end: int, taken
     """(block index, name, kind) of the names around the article's start: kind 0 a 'By …' byline,
     1 a byline as the first field of a meta line, 2 a line that is only a name ('Jane Roe'), 3 a name
     after 'by' inside a meta line ('October 11, 2023 by Jane Roe'), 4 a name opening a meta line
-    ('Jane Roe December 2, 2025'), 5 a name after a date ('Dec 17, 2025Jane Roe'); and 'By …' lines
-    (kind 0) anywhere else on the page."""
+    ('Jane Roe December 2, 2025'), 5 a name after a date ('Dec 17, 2025Jane Roe'), 6 a name as a meta
+    line's later field ('12 Comments | Jane Roe | Updated …'); and 'By …' lines (kind 0), name-only
+    lines (2) and copyright holders (7: '© 2025 Jane Roe. All rights reserved.') anywhere else on the page."""
     out = []
     stop = min(len(blocks), head_end + rules.author_after_start)
     for i in range(max(0, head_end - rules.author_head_blocks), stop):
@@ -380,7 +393,7 @@ def author_candidates(blocks: list[Block], head_start: int, head_end: int, taken
             out.append((i, parsed[0], 1))
             continue
         if 1 <= word_count(first) <= 5 and len(first) <= 40 and _NAME.match(first) and not _HAS_DIGIT.search(first) \
-                and not _CALENDAR_WORD.search(first) and first_matching_rule(first, word_count(first)) is None:
+                and not _calendar_like(first) and first_matching_rule(first, word_count(first)) is None:
             out.append((i, first, 2))
             continue
         if word_count(text) > rules.byline_max_words + 8:
@@ -398,9 +411,19 @@ def author_candidates(blocks: list[Block], head_start: int, head_end: int, taken
         if found and (rest := unglued[found[-1][2]:].strip(" ,|•·-–—")) and (name := _name_run(rest.split(), 4)) \
                 and len(name.split()) >= 2 and first_matching_rule(name, word_count(name)) is None:
             out.append((i, name, 5))
+    for i in range(max(0, head_end - rules.author_head_blocks), stop):  # a name in a meta line's later field
+        text = blocks[i].text.strip()
+        if any(c[0] == i for c in out) or word_count(text) > rules.byline_max_words * 2:
+            continue
+        for field in _FIELD_SEPARATOR.split(text)[1:]:
+            field = field.strip()
+            if 2 <= word_count(field) <= 4 and len(field) <= 40 and _name_run(field.split(), 4) == field \
+                    and not _calendar_like(field) and first_matching_rule(field, word_count(field)) is None:
+                out.append((i, field, 6))
+                break
     window = {c[0] for c in out} | set(range(max(0, head_end - rules.author_head_blocks), stop))
     for i, b in enumerate(blocks):  # an explicit 'By …' line anywhere else: an author box, a byline under a lead image
-        if i in window or i in taken or word_count(b.text) > rules.byline_max_words:
+        if i in window or (i in taken and taken[i].category != "byline") or word_count(b.text) > rules.byline_max_words:
             continue
         text = b.text.strip()
         # _BYLINE opens with one of these words: the other lines skip the unglueing and the parse
@@ -409,9 +432,35 @@ def author_candidates(blocks: list[Block], head_start: int, head_end: int, taken
         if parsed:
             out.append((i, parsed[0], 0))
         elif 2 <= word_count(text) <= 4 and len(text) <= 40 and _NAME.match(text) and _name_run(text.split(), 4) == text \
-                and not _CALENDAR_WORD.search(text) and first_matching_rule(text, word_count(text)) is None:
+                and not _calendar_like(text) and first_matching_rule(text, word_count(text)) is None:
             out.append((i, text, 2))  # a line that is only a name: the author box under the article
+        elif (holder := copyright_holder(text)) is not None:
+            out.append((i, holder, 7))  # a personal site's owner: '© 2025 Jane Roe. All rights reserved.'
     return out
+
+
+#: '© 2025 Jane Roe', 'Copyright © 2012-2025 Jane Roe', '(c) 2024 Acme Co': the holder after the mark and years
+_COPYRIGHT = re.compile(r"(?:©|\(c\)|\bcopyright\b)(?:[\s©,\d–-]|\bcopyright\b)*", re.I)
+#: where a copyright holder's name ends ('Jane Roe. All rights reserved', 'Jane Roe | Privacy', 'Jane Roe · Terms')
+_HOLDER_END = re.compile(r"[.|·∙•,;:]|\ball rights\b|\bpowered by\b|\bprivacy\b", re.I)
+
+
+def copyright_holder(text: str) -> str | None:
+    """The name a copyright line gives, when it is name-shaped (1-4 capitalised words)."""
+    if len(text) > 160:
+        return None
+    m = _COPYRIGHT.search(text)
+    if m is None:
+        return None
+    rest = text[m.end():]
+    end = _HOLDER_END.search(rest)
+    holder = (rest[:end.start()] if end else rest).strip()
+    if not (1 <= word_count(holder) <= 4) or len(holder) > 40 or _HAS_DIGIT.search(holder):
+        return None
+    tokens = holder.split()
+    if not all(t[:1].isupper() or t.lower() in _NAME_JOINERS for t in tokens) or _calendar_like(holder):
+        return None
+    return holder
 
 
 def author_features(blocks: list[Block], article_p: tuple[float, ...], cands: list[tuple[int, str, int]],
@@ -432,17 +481,20 @@ def author_features(blocks: list[Block], article_p: tuple[float, ...], cands: li
             dated[j] = bool(is_date_line(t) or (word_count(t) <= 20 and find_date(t)))
         return dated[j]
 
+    # the page's words written in lower case: a person's name is not ('meal prep' is, 'Meal Prep' a heading)
+    lower_words = set(_LOWER_WORD.findall("\n".join(b.text for k, b in enumerate(blocks)
+                                                    if article_p and article_p[k] >= threshold)))
     for r, (i, name, kind) in enumerate(cands):
         text = blocks[i].text
         repeats = max(0, _blocks_containing(page, starts, name) - 1)
         near = any(0 <= j < n and j != i and has_date(j) for j in (i - 2, i - 1, i + 1, i + 2))
         letters = sum(map(str.isalpha, text)) or 1
-        X[r] = (kind == 0, kind == 1, kind == 2, kind == 3, kind == 4, kind == 5, max(-300, min(300, i - head_end)), math.log1p(word_count(name)), math.log1p(word_count(text)),
+        X[r] = (kind == 0, kind == 1, kind == 2, kind == 3, kind == 4, kind == 5, kind == 6, kind == 7, max(-300, min(300, i - head_end)), math.log1p(word_count(name)), math.log1p(word_count(text)),
                 math.log1p(repeats), near, find_date(text) is not None, article_p[i] if article_p else -1.0,
                 blocks[i].kind == HEADING, blocks[i].kind == LIST_ITEM, blocks[i].link_chars / max(len(text), 1),
                 title_case_share(text), sum(map(str.isupper, text)) / letters, i / max(n - 1, 1),
                 (i - title_index) if title_index is not None else -99, len(cands), len(name),
-                _name_zipf(name), i > last_article, _bio_follows(blocks, i, name))
+                _name_zipf(name), i > last_article, _bio_follows(blocks, i, name), _lower_share(name, lower_words))
     return X
 
 
@@ -465,6 +517,16 @@ def _name_zipf(name: str) -> float:
     ws = [w.strip(".,'’").lower() for w in name.split()]
     ws = [w for w in ws if w]
     return sum(zipf_en(w) for w in ws) / len(ws) if ws else 0.0
+
+
+#: a word that opens in lower case (after a space or a line start)
+_LOWER_WORD = re.compile(r"(?<![\w'’-])[a-zà-öø-ÿ][a-zà-öø-ÿ'’-]*")
+
+
+def _lower_share(name: str, lower_words: set[str]) -> float:
+    """Share of the name's words (3+ letters) the page also writes in lower case."""
+    parts = [w.lower() for w in name.split() if len(w) >= 3 and w[:1].isupper()]
+    return sum(1 for w in parts if w in lower_words) / len(parts) if parts else 0.0
 
 
 def _bio_follows(blocks: list[Block], i: int, name: str) -> bool:

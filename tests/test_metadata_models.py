@@ -1,7 +1,7 @@
 """Title, author and date from text and Markdown dumps: candidates around the article's start, scored by models."""
 from newsclean.metadata import author_candidates, MetadataRules
 from newsclean.pipeline import clean_document
-from newsclean.record import Block
+from newsclean.record import Block, Removal
 from newsclean.signals import find_date
 from test_block_model import ARTICLE, MENU
 
@@ -160,3 +160,24 @@ def test_a_title_line_carrying_the_site_name_gives_the_headline_alone():
     whole = "Buses – a guide to the new night routes"
     doc = clean_document(("\n\n".join(MENU + [whole, "By Jane Roe", "March 3, 2025"] + ARTICLE) + "\n").encode(), "y.txt")
     assert doc.metadata.title == whole
+
+
+def test_author_candidates_read_later_meta_fields_colon_bylines_copyright_holders_and_month_names():
+    from newsclean.metadata import copyright_holder
+
+    head = ["12 Comments | Priya Natarajan | Last Updated: March 11, 2019", "Written By:Tom May",
+            "By Jonathan Sayers Jan. 31, 2026 7:47 am EST", "Contributors: April Fulton"]
+    found = {(name, kind) for _, name, kind in author_candidates([Block(t) for t in head], 0, len(head), {}, MetadataRules())}
+    assert {"Priya Natarajan", "Tom May", "Jonathan Sayers", "April Fulton"} <= {name for name, _ in found}
+    assert ("Priya Natarajan", 6) in found
+    assert not any("Jan" in name or "Comments" in name for name, _ in found)
+    # a copyright line anywhere on the page names the site's owner (kind 7); a date or a company with digits does not
+    page = ARTICLE * 3 + ["© Copyright 2012-2025 Dana Whitfield. All rights reserved."]
+    assert (len(page) - 1, "Dana Whitfield", 7) in author_candidates([Block(t) for t in page], 0, 0, {}, MetadataRules())
+    assert copyright_holder("© 2025 Toby Hede | Privacy") == "Toby Hede"
+    assert copyright_holder("Copyright © 2025 March 3") is None and copyright_holder("© 2025 acme.com") is None
+    assert copyright_holder("No mark here, Jane Roe") is None
+    # a byline the head reading already took is still the author model's candidate
+    blocks = [Block(t) for t in ARTICLE * 3 + ["Written by Ana Lima"]]
+    taken_line = {len(blocks) - 1: Removal("byline", "Written by Ana Lima", "'By …' line in the page body", "byline")}
+    assert any(name == "Ana Lima" for _, name, _ in author_candidates(blocks, 0, 0, taken_line, MetadataRules()))
