@@ -53,8 +53,10 @@ REPEATED_IN_PAGE = PatternRule("repeated_in_page", "navigation", re.compile(""),
 SECTION_BREAKS = frozenset({"related_header", "comments_box", "newsletter_box", "share_bar", "comment_author",
                             "comment_controls"})
 #: families that may open a comment thread, and the one that proves it is one
-COMMENT_MARKERS = frozenset({"comments_box", "comment_author", "comment_controls"})
+COMMENT_MARKERS = frozenset({"comments_box", "comment_author", "comment_controls", "comment_thread_title"})
 COMMENT_AUTHOR = "comment_author"
+#: a thread's own title ('59 comments on “Headline”') starts it without author lines to confirm it
+COMMENT_THREAD_TITLE = "comment_thread_title"
 
 
 @dataclass(frozen=True)
@@ -230,12 +232,14 @@ def _extend_over_introduced_list(lines: list[_Line], end: int, limit: int, rules
 
 def _comment_thread_start(lines: list[_Line], rules: BoilerplateRules) -> int:
     """Index of the first comment marker that follows some article prose and is followed by at
-    least ``comment_authors_min`` author lines ('name says:') within ``comment_window`` blocks;
-    len(lines) when there is no such thread."""
+    least ``comment_authors_min`` author lines ('name says:') within ``comment_window`` blocks, or
+    is the thread's own title ('6 thoughts on “Headline”'); len(lines) when there is no such thread."""
     prose_words = 0
     for i, ln in enumerate(lines):
         if (ln.pattern is not None and ln.pattern.rule in COMMENT_MARKERS
                 and prose_words >= rules.article_min_words_before_comments):
+            if ln.pattern.rule == COMMENT_THREAD_TITLE:
+                return i
             window = lines[i:i + rules.comment_window]
             authors = sum(1 for w in window if w.pattern is not None and w.pattern.rule == COMMENT_AUTHOR)
             if authors >= rules.comment_authors_min:

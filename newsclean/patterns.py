@@ -178,6 +178,10 @@ RULES: tuple[PatternRule, ...] = (
         150, "a cookie-consent banner or privacy-settings text",
         hints=("cookie", "accept", "reject", "manage", "privacy", "necessary", "enabled", "functional",
                "performance", "analytics", "advertisement")),
+    PatternRule("comment_thread_title", "comments", _rx(
+        r"^\W*(?:\d+|one|no)\s+(?:thoughts?|comments?|responses?|replies|reactions?)\s+(?:on|to)\s+(?:[“\"«‘„]|[^.!?]*$)"),
+        40, "a comment thread's title ('6 thoughts on “Headline”', '2 responses to …': WordPress's default)",
+        hints=("thought", "comment", "response", "replies", "reaction")),
     PatternRule("comment_author", "comments", _rx(
         r"^\W*+[\w.@' -]{2,40}?\s+(says|said|wrote|writes|commented|replied)\s*:\s*$|"
         r"^\W*\d+\s+(comments?|responses|replies) to\b|\b\d+\s+comments\b.{0,20}\bfeed for comments\b"),

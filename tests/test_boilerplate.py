@@ -146,3 +146,22 @@ def test_on_html_a_label_repeated_in_the_articles_own_table_stays():
                                    replace(BoilerplateRules(), html_skip_rules=frozenset()))
     assert label not in [b.text for b in applied.blocks]
     assert {r.rule for r in applied.removed} >= {"repeated_in_page"}
+
+
+def test_a_comment_threads_own_title_starts_the_thread_without_author_lines():
+    from test_block_model import ARTICLE, MENU
+
+    comments = ["1. Dana Whitfield",
+                "I rode the first night bus last week and it was half full by midnight, which surprised me more than "
+                "anything else about the new service.",
+                "2. Sam Okafor",
+                "The routes still skip the hospital, and that is where most of the night shift actually works."]
+    for title in ("4 thoughts on “Council expands late-night bus network”", "2 Responses to Night buses for all"):
+        page = "\n\n".join(MENU + ARTICLE + [title] + comments) + "\n"
+        doc = clean_document(page.encode(), "thread.txt")
+        assert ARTICLE[-1] in doc.body and not any(c in doc.body for c in comments[1::2]), title
+        assert {r.rule for r in doc.removed if r.text in comments} == {"comment_thread"}
+    # a sentence of the article that opens the same way is not a thread title
+    for sentence in ("3 responses to the proposal were filed by Monday.", "Two comments on the plan stood out."):
+        rule = first_matching_rule(sentence, word_count(sentence))
+        assert rule is None or rule.rule != "comment_thread_title", sentence
