@@ -168,13 +168,54 @@ def extract_html(html: str) -> tuple[str, dict]:
     if not data:
         raise IngestError("HTML page with no extractable main text")
     meta = {
-        "title": data.get("title"),
+        "title": page_headline(html, data.get("title")),
         "published": data.get("date"),
         "author": data.get("author"),
         "site": data.get("sitename") or data.get("source-hostname"),
         "url": data.get("source") or data.get("url"),
     }
     return data.get("text") or "", meta
+
+
+_H1_OPEN = re.compile(r"<h1\b[^>]{0,2000}>", re.I)
+_H1_CLOSE = re.compile(r"</h1\s{0,20}>", re.I)
+_TAG = re.compile(r"<[^>]{0,2000}>")
+#: a page's headline (its <h1>) replaces the metadata title when at least this share of the shorter
+#: one's words are in the other: the same headline without the site's name ('Headline | Site') or
+#: in the page's own words rather than the share title's
+HEADLINE_MIN_SHARED_WORDS = 0.5
+#: longer <h1> text is not a headline
+HEADLINE_MAX_WORDS = 30
+
+
+def page_headline(html: str, meta_title: str | None, max_h1: int = 3) -> str | None:
+    """The page's headline: the first of its first ``max_h1`` <h1> elements that states the metadata
+    title (og:title / <title>, which often carry the site's name or a share-only wording), or that
+    title when none does. WCXB dev (709 pages, h1-ish truth): title accuracy 0.547 -> 0.829; AEB dev
+    (70 pages, whose truth is og:title, site name included): 0.871 -> 0.729, and 0.957 -> 0.914 when
+    a site-name suffix is not counted (bench/extraction.py --styles html)."""
+    import html as html_lib
+
+    words = set(_WORD_FOLD.findall((meta_title or "").lower()))
+    pos = 0
+    for _ in range(max_h1):
+        m = _H1_OPEN.search(html, pos)
+        if m is None:
+            break
+        close = _H1_CLOSE.search(html, m.end())
+        if close is None:
+            break
+        end = pos = close.start()
+        text = " ".join(html_lib.unescape(_TAG.sub(" ", html[m.end():end])).split())
+        h1 = set(_WORD_FOLD.findall(text.lower()))
+        if not h1 or len(text.split()) > HEADLINE_MAX_WORDS:
+            continue
+        if not words or len(h1 & words) >= HEADLINE_MIN_SHARED_WORDS * min(len(h1), len(words)):
+            return text
+    return meta_title
+
+
+_WORD_FOLD = re.compile(r"\w+")
 
 
 def looks_like_markdown(text: str) -> bool:

@@ -81,3 +81,23 @@ def test_a_page_trafilaturas_defaults_find_no_text_in_is_read_in_its_recall_mode
     assert not trafilatura.extract(html.decode("utf-8"), deduplicate=False)
     doc = clean_document(html, "page.html")
     assert word_count(doc.body) > 1000 and "Non-toxic clothing should be accessible to everyone" in doc.body
+
+
+def test_the_title_of_an_html_page_is_its_headline_not_the_site_or_share_title():
+    prose = "".join(f"<p>The harbour reopened on Monday after repairs that took {i} months, officials said, "
+                    f"and the first ferries are expected to arrive this week.</p>" for i in range(6))
+
+    def page(title: str, header_h1: str, article_h1: str) -> bytes:
+        return (f"<html><head><title>{title}</title><meta property='og:title' content='{title}'></head><body>"
+                f"<header>{header_h1}</header><article><h1 class='t'>{article_h1}</h1>{prose}</article></body></html>").encode()
+
+    # the site's name after the headline goes; a logo <h1> before it is passed over
+    out = read_raw(page("Harbour reopens after repairs | The Daily Example", "<h1><img alt='logo'></h1>",
+                        "Harbour reopens after <em>repairs</em>"), "a.html")
+    assert out.html_metadata["title"] == "Harbour reopens after repairs"
+    # the headline in the page's own words, sharing most of them with the share title
+    out = read_raw(page("Harbour finally reopens to ferries", "", "Harbour reopens to ferries after two years"), "b.html")
+    assert out.html_metadata["title"] == "Harbour reopens to ferries after two years"
+    # an <h1> that says something else (a section name) leaves the page's title as it is
+    out = read_raw(page("Harbour reopens after repairs", "", "Local news"), "c.html")
+    assert out.html_metadata["title"] == "Harbour reopens after repairs"
