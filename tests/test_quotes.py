@@ -248,3 +248,18 @@ def test_a_quote_index_saved_by_an_earlier_version_gives_the_same_statements_and
         (["a", "a2", "b", "d"], 4), (["c", "f"], 2), (["e"], 2)]
     again = pickle.loads(pickle.dumps(legacy))  # and this version's own pickle
     assert again.rows() == legacy.rows()
+
+def test_templated_list_items_are_not_repeats_of_each_other_but_a_verbatim_item_is():
+    from newsclean.record import LIST_ITEM
+
+    plan = "The city plans to speed up the upgrade of its gigabit fibre network next year."
+    restated = "Next year the city will accelerate upgrading the gigabit fiber network, the plan says."
+    # as paragraphs the restatement goes (the test above); as list items, in other words, it stays
+    doc = Document("x", "x", "text", blocks=(Block(plan, LIST_ITEM), Block(SAME_TOPIC), Block(restated, LIST_ITEM)),
+                   stopword_language="en")
+    out = dedup_quotes(doc)
+    assert [b.text for b in out.blocks] == [plan, SAME_TOPIC, restated] and not out.removed
+    # the same item given twice word for word still goes
+    doc = Document("x", "x", "text", blocks=(Block(plan, LIST_ITEM), Block(SAME_TOPIC), Block(plan, LIST_ITEM)),
+                   stopword_language="en")
+    assert [r.rule for r in dedup_quotes(doc).removed] == ["repeated_paragraph"]
