@@ -50,6 +50,7 @@ _SITE_CUES = (
     re.compile(r"(?:©|\(c\)|copyright)\s*(?:\d{4}\s*[-–]?\s*(?:\d{4})?\s*)?(?P<site>[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,4})"),
 )
 _CALENDAR_WORD = re.compile(r"\b(" + "|".join(MONTHS + WEEKDAYS) + r"|today|tomorrow|yesterday)\b", re.I)
+_HAS_DIGIT = re.compile(r"\d")
 
 
 def _calendar_like(text: str) -> bool:
@@ -337,7 +338,6 @@ AUTHOR_FEATURES = ("kind_byline", "kind_segment", "kind_name_line", "kind_by_ins
 AUTHOR_MODEL_PATH = Path(__file__).parent / "models" / "author_model.npz"
 #: separators between a meta line's fields ('by Jane Roe ● December 23, 2025 ● 6 min read')
 _FIELD_SEPARATOR = re.compile(r"\s[|•●·—–-]\s|\s?[|•●·]\s?")
-_HAS_DIGIT = re.compile(r"\d")
 
 
 #: text dumps glue a byline to its neighbours ('ByNina Pineda', 'By Korin MillerPublished: Jan 29, 2025')
@@ -411,9 +411,10 @@ def author_candidates(blocks: list[Block], head_start: int, head_end: int, taken
         if found and (rest := unglued[found[-1][2]:].strip(" ,|•·-–—")) and (name := _name_run(rest.split(), 4)) \
                 and len(name.split()) >= 2 and first_matching_rule(name, word_count(name)) is None:
             out.append((i, name, 5))
+    named = {c[0] for c in out}
     for i in range(max(0, head_end - rules.author_head_blocks), stop):  # a name in a meta line's later field
         text = blocks[i].text.strip()
-        if any(c[0] == i for c in out) or word_count(text) > rules.byline_max_words * 2:
+        if i in named or word_count(text) > rules.byline_max_words * 2:
             continue
         for field in _FIELD_SEPARATOR.split(text)[1:]:
             field = field.strip()
