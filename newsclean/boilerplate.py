@@ -343,6 +343,22 @@ def page_lines(doc: Document, rules: BoilerplateRules = BoilerplateRules(),
     return lines
 
 
+_ASCII_DIGITS = b"0123456789"
+_ASCII_UPPER = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_ASCII_LETTERS = _ASCII_UPPER + _ASCII_UPPER.lower()
+
+
+def char_classes(text: str) -> tuple[int, int, int]:
+    """(digits, upper-case letters, letters) of ``text``, as ``str.isdigit``/``isupper``/``isalpha``
+    count them; an ASCII line (nine in ten) is counted by ``bytes.translate`` in C, 4x faster."""
+    if text.isascii():
+        raw = text.encode("ascii")
+        n = len(raw)
+        return (n - len(raw.translate(None, _ASCII_DIGITS)), n - len(raw.translate(None, _ASCII_UPPER)),
+                n - len(raw.translate(None, _ASCII_LETTERS)))
+    return sum(map(str.isdigit, text)), sum(map(str.isupper, text)), sum(map(str.isalpha, text))
+
+
 def _shape(line: _Line, language: str | None, repeats: int) -> BlockShape:
     """The block's shape for the model; counts by ``map`` over built-in predicates (this runs for
     every block of every page: a generator per count made the layout stage 5x slower)."""
@@ -353,11 +369,11 @@ def _shape(line: _Line, language: str | None, repeats: int) -> BlockShape:
     title_case = sum(1 for w in long_words if w[0].isupper()) / len(long_words) if long_words else 0.0
     pattern = line.pattern
     family = pattern.category if pattern is not None and pattern.category in FAMILY_CATEGORIES else None
+    digits, upper, letters = char_classes(text)
     return BlockShape(
         words=line.words, chars=len(text), stopword_share=stopword_share,
         prose=line.prose, ends_sentence=ends_sentence(text), punct=sum(map(text.count, ".,;:!?")),
-        title_case=title_case, digits=sum(map(str.isdigit, text)),
-        upper=sum(map(str.isupper, text)), letters=sum(map(str.isalpha, text)), link_chars=line.block.link_chars,
+        title_case=title_case, digits=digits, upper=upper, letters=letters, link_chars=line.block.link_chars,
         images=line.block.images, kind=line.block.kind, family=family,
         section_break=pattern is not None and pattern.rule in SECTION_BREAKS, date_line=is_date_line(text),
         url_line=is_url_line(text), page_repeats=repeats, starts_lower=text[:1].islower(),
