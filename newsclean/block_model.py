@@ -92,7 +92,6 @@ def own_features(shapes: list[BlockShape], main_run: tuple[int, int], thread: in
     prose_before = 0
     short_run = run_lengths([not s.prose for s in shapes])
     log_blocks = math.log1p(n)
-    k = 17 + len(FAMILY_CATEGORIES)
     rows = []
     for i, s in enumerate(shapes):
         # one Python list per block, converted once: item assignment into a numpy row cost 12 us a block

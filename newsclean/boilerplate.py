@@ -360,8 +360,9 @@ def char_classes(text: str) -> tuple[int, int, int]:
 
 
 def _shape(line: _Line, language: str | None, repeats: int) -> BlockShape:
-    """The block's shape for the model; counts by ``map`` over built-in predicates (this runs for
-    every block of every page: a generator per count made the layout stage 5x slower)."""
+    """The block's shape for the model; counts by C-level calls (``map`` over built-ins,
+    :func:`char_classes`): this runs for every block of every page, and a generator per count made
+    the layout stage 5x slower."""
     text = line.block.text
     ws = words(text)
     stopword_share = stopword_ratio(text, language) if language else None  # cached: is_prose asked already

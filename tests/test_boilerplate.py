@@ -1,4 +1,4 @@
-from newsclean.boilerplate import classify_boilerplate, main_run
+from newsclean.boilerplate import char_classes, classify_boilerplate, main_run
 from newsclean.pipeline import clean_document, ingest_document
 from newsclean.patterns import RULES, first_matching_rule
 from newsclean.signals import word_count
@@ -165,3 +165,15 @@ def test_a_comment_threads_own_title_starts_the_thread_without_author_lines():
     for sentence in ("3 responses to the proposal were filed by Monday.", "Two comments on the plan stood out."):
         rule = first_matching_rule(sentence, word_count(sentence))
         assert rule is None or rule.rule != "comment_thread_title", sentence
+
+
+def test_char_classes_counts_as_the_str_predicates_do():
+    """The ASCII fast path (bytes.translate) and the general path agree with str's own predicates."""
+    import random
+    rng = random.Random(7)
+    alphabet = [chr(c) for c in range(128)]
+    samples = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 80))) for _ in range(500)]
+    samples += ["Ünïcödé ١٢٣ ABC", "ΑΒΓ δεζ 42", "東京 2024年 Tokyo", "", "²³ ½ Ⅻ"]
+    for t in samples:
+        want = (sum(map(str.isdigit, t)), sum(map(str.isupper, t)), sum(map(str.isalpha, t)))
+        assert char_classes(t) == want, t
