@@ -140,6 +140,33 @@ def parse_byline(text: str, max_words: int = 12) -> tuple[str, str | None] | Non
 _META_FIELD_SEPARATOR = re.compile(r"(?<!\s)\s+[-–—|·•]\s+")
 
 
+def byline_rest(text: str, max_words: int = 12) -> str | None:
+    """All a 'By …' line says after its opening word, less a trailing date or '| field':
+    ``"By Jane Roe, MD"`` -> "Jane Roe, MD", ``"by jsteinhardt"`` -> "jsteinhardt"."""
+    if len(text) > 120 or not text.lstrip()[:20].lower().startswith(_BYLINE_OPENERS):
+        return None
+    m = _BYLINE.match(text)
+    if not m:
+        return None
+    names = m.group("names").partition(" | ")[0]
+    names = _BYLINE_DATE.sub("", names).strip(" .,:;|-–—")
+    if not names or not 1 <= word_count(names) <= max_words or len(names) > 80 or _HAS_DIGIT.search(names):
+        return None
+    return names
+
+
+def name_list(text: str, max_words: int = 16) -> str | None:
+    """A line that is a name and what follows it after commas: credentials or more names
+    ('Jane Roe, MD, FACP', 'Ann Lee, Bo Chan & Cy Diaz', 'Ann Lee and Bo Chan'), each part capitalised."""
+    if len(text) > 100 or _HAS_DIGIT.search(text) or text.endswith(("!", "?", ":")) or word_count(text) > max_words:
+        return None
+    parts = [p.strip() for p in _NAME_SPLIT.split(text)]
+    if len(parts) < 2 or not all(p[:1].isupper() for p in parts) or not _NAME.match(parts[0]) \
+            or _calendar_like(text) or first_matching_rule(text, word_count(text)) is not None:
+        return None
+    return text.strip(" ,;")
+
+
 def parse_meta_strip(text: str, max_words: int = 30) -> tuple[str | None, str | None] | None:
     """(author, ISO date) of a line made only of a post's meta fields, at least two of them:
     a date, a 'By …' part, and 'Label: value' parts of the taxonomy family (category, tags…).
@@ -334,7 +361,8 @@ AUTHOR_FEATURES = ("kind_byline", "kind_segment", "kind_name_line", "kind_by_ins
                    "kind_later_field", "kind_copyright", "offset", "log_name_words", "log_line_words",
                    "log_name_repeats", "date_near", "line_has_date", "article_p", "heading", "list_item", "link_share",
                    "title_case", "upper_share", "rel_position", "after_title", "candidates", "name_chars",
-                   "name_zipf", "after_article", "bio_follows", "lower_elsewhere")
+                   "name_zipf", "after_article", "bio_follows", "lower_elsewhere", "kind_whole_byline",
+                   "kind_name_list")
 AUTHOR_MODEL_PATH = Path(__file__).parent / "models" / "author_model.npz"
 #: separators between a meta line's fields ('by Jane Roe ● December 23, 2025 ● 6 min read')
 _FIELD_SEPARATOR = re.compile(r"\s[|•●·—–-]\s|\s?[|•●·]\s?")
@@ -375,7 +403,10 @@ def author_candidates(blocks: list[Block], head_start: int, head_end: int, taken
     1 a byline as the first field of a meta line, 2 a line that is only a name ('Jane Roe'), 3 a name
     after 'by' inside a meta line ('October 11, 2023 by Jane Roe'), 4 a name opening a meta line
     ('Jane Roe December 2, 2025'), 5 a name after a date ('Dec 17, 2025Jane Roe'), 6 a name as a meta
-    line's later field ('12 Comments | Jane Roe | Updated …'); and 'By …' lines (kind 0), name-only
+    line's later field ('12 Comments | Jane Roe | Updated …'), 8 all a 'By …' line says after 'By' where
+    that is not the name parse's ('By Jane Roe, MD'), 9 a line that is names or a name and credentials
+    ('Jane Roe, MD', 'Ann Lee and Bo Chan'); and 'By …' lines (kind 0 or 8; 3 where a date follows the
+    name), name-lists (9), name-only
     lines (2) and copyright holders (7: '© 2025 Jane Roe. All rights reserved.') anywhere else on the page."""
     out = []
     stop = min(len(blocks), head_end + rules.author_after_start)
@@ -385,6 +416,9 @@ def author_candidates(blocks: list[Block], head_start: int, head_end: int, taken
             continue
         unglued = _GLUED_FIELD.sub(" ", _GLUED_BY.sub(r"\1 ", text))
         parsed = parse_byline(unglued, rules.byline_max_words)
+        whole = byline_rest(unglued, rules.byline_max_words)
+        if whole and (not parsed or _norm(whole) != _norm(parsed[0])):
+            out.append((i, whole, 8))  # credentials, handles, lists and houses the name parse turns down
         if parsed:
             out.append((i, parsed[0], 0))
             continue
@@ -395,6 +429,9 @@ def author_candidates(blocks: list[Block], head_start: int, head_end: int, taken
         if 1 <= word_count(first) <= 5 and len(first) <= 40 and _NAME.match(first) and not _HAS_DIGIT.search(first) \
                 and not _calendar_like(first) and first_matching_rule(first, word_count(first)) is None:
             out.append((i, first, 2))
+            continue
+        if listed := name_list(first):
+            out.append((i, listed, 9))
             continue
         if word_count(text) > rules.byline_max_words + 8:
             continue
@@ -429,12 +466,20 @@ def author_candidates(blocks: list[Block], head_start: int, head_end: int, taken
         text = b.text.strip()
         # _BYLINE opens with one of these words: the other lines skip the unglueing and the parse
         opens = text[:16].lower().startswith(_BYLINE_OPENERS)
-        parsed = opens and parse_byline(_GLUED_FIELD.sub(" ", _GLUED_BY.sub(r"\1 ", text)), rules.byline_max_words)
+        unglued = _GLUED_FIELD.sub(" ", _GLUED_BY.sub(r"\1 ", text)) if opens else text
+        parsed = opens and parse_byline(unglued, rules.byline_max_words)
+        whole = opens and byline_rest(unglued, rules.byline_max_words)
+        if whole and (not parsed or _norm(whole) != _norm(parsed[0])):
+            out.append((i, whole, 8))
         if parsed:
             out.append((i, parsed[0], 0))
         elif 2 <= word_count(text) <= 4 and len(text) <= 40 and _NAME.match(text) and _name_run(text.split(), 4) == text \
                 and not _calendar_like(text) and first_matching_rule(text, word_count(text)) is None:
             out.append((i, text, 2))  # a line that is only a name: the author box under the article
+        elif opens and (by := _BY_WORD.match(unglued)) and (name := _name_run(unglued[by.end():].split())):
+            out.append((i, name, 3))  # 'by Jane Roe August 25, 2025': the name the parse turned down for the date
+        elif listed := name_list(text):
+            out.append((i, listed, 9))  # 'Jane Roe, MD' under the article, 'Ann Lee, Bo Chan & Cy Diaz' under a paper's title
         elif (holder := copyright_holder(text)) is not None:
             out.append((i, holder, 7))  # a personal site's owner: '© 2025 Jane Roe. All rights reserved.'
     return out
@@ -495,7 +540,8 @@ def author_features(blocks: list[Block], article_p: tuple[float, ...], cands: li
                 blocks[i].kind == HEADING, blocks[i].kind == LIST_ITEM, blocks[i].link_chars / max(len(text), 1),
                 title_case_share(text), sum(map(str.isupper, text)) / letters, i / max(n - 1, 1),
                 (i - title_index) if title_index is not None else -99, len(cands), len(name),
-                _name_zipf(name), i > last_article, _bio_follows(blocks, i, name), _lower_share(name, lower_words))
+                _name_zipf(name), i > last_article, _bio_follows(blocks, i, name), _lower_share(name, lower_words),
+                kind == 8, kind == 9)
     return X
 
 
@@ -689,8 +735,8 @@ def extract_metadata(doc: Document, rules: MetadataRules = MetadataRules()) -> D
         if picked is not None:
             i, name, kind, prob = picked
             meta = replace(meta, author=name)
-            if i not in taken and kind in (0, 2):  # a meta line's other fields (date, reading time) are the layout's call
-                shape = "'By …' line" if kind == 0 else "line that is only a name"
+            if i not in taken and kind in (0, 2, 8):  # a meta line's other fields (date, reading time) are the layout's call
+                shape = "line that is only a name" if kind == 2 else "'By …' line"
                 taken[i] = Removal("byline", blocks[i].text, f"{shape} {i - head_end:+d} from the article's first "
                                                              f"paragraph, author probability {prob:.2f} (author model)",
                                    "author_model")

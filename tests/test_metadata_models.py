@@ -181,3 +181,21 @@ def test_author_candidates_read_later_meta_fields_colon_bylines_copyright_holder
     blocks = [Block(t) for t in ARTICLE * 3 + ["Written by Ana Lima"]]
     taken_line = {len(blocks) - 1: Removal("byline", "Written by Ana Lima", "'By …' line in the page body", "byline")}
     assert any(name == "Ana Lima" for _, name, _ in author_candidates(blocks, 0, 0, taken_line, MetadataRules()))
+
+
+def test_author_candidates_keep_credentials_lists_handles_and_dated_bylines_below_the_article():
+    from newsclean.metadata import byline_rest, name_list
+
+    head = ["By Mike Marshall, head of freight", "by jsteinhardt", "Ann Lee, Bo Chan & Cy Diaz", "Dana Whitfield, Ph.D."]
+    found = {(name, kind) for _, name, kind in author_candidates([Block(t) for t in head], 0, len(head), {}, MetadataRules())}
+    assert ("Mike Marshall, head of freight", 8) in found and ("jsteinhardt", 8) in found
+    assert ("Ann Lee, Bo Chan & Cy Diaz", 9) in found and ("Dana Whitfield, Ph.D.", 9) in found
+    # below the article, a 'by' line whose date defeats the parse still names its author
+    page = ARTICLE * 3 + ["by Jill Barshay August 25, 2025August 29, 2025", "Omar Haddad, RN, CCRN"]
+    found = {(name, kind) for _, name, kind in author_candidates([Block(t) for t in page], 0, 0, {}, MetadataRules())}
+    assert ("Jill Barshay", 3) in found and ("Omar Haddad, RN, CCRN", 9) in found
+    # what is not a byline or a name list gives nothing
+    assert byline_rest("The storm moved by the coast.") is None and byline_rest("By 2030, 40% of cars") is None
+    assert name_list("Apples, pears and plums are in season.") is None
+    assert name_list("Jane Roe") is None  # one name alone is the name-line candidate's (kind 2)
+    assert name_list("March 3, April 4") is None
