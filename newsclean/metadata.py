@@ -264,7 +264,8 @@ TITLE_FEATURES = ("offset", "log_words", "log_chars", "title_case", "ends_senten
                   "heading", "list_item", "family", "log_repeats", "log_contained_in", "article_p", "next_article_p",
                   "headings_before", "first_heading", "digit_share", "upper_share", "link_share", "image",
                   "rel_position", "first_block", "separator", "candidates", "closest_heading", "body_overlap",
-                  "length_rank", "meta_follows", "cut", "cut_words", "log_contains")
+                  "length_rank", "meta_follows", "cut", "cut_words", "log_contains", "prev_candidate",
+                  "next_candidate", "line_rank", "log_prev_words", "log_next_words")
 TITLE_MODEL_PATH = Path(__file__).parent / "models" / "title_model.npz"
 
 
@@ -319,6 +320,8 @@ def title_features(blocks: list[Block], article_p: tuple[float, ...], candidates
     opening = set(w.lower() for b in blocks[head_end:head_end + 4] for w in words(b.text) if len(w) >= 4)
     lengths = sorted((word_count(value) for _, value in candidates), reverse=True)
     line_norms = {i: norms[i] for i in lines}
+    line_set = set(lines)
+    line_rank = {i: k for k, i in enumerate(lines)}
     for r, (i, value) in enumerate(candidates):
         b = blocks[i]
         text = value.rstrip()
@@ -342,7 +345,11 @@ def title_features(blocks: list[Block], article_p: tuple[float, ...], candidates
                 any(is_date_line(blocks[j].text) or parse_byline(blocks[j].text) is not None
                     or (word_count(blocks[j].text) <= 20 and find_date(blocks[j].text) is not None)
                     for j in range(i + 1, min(n, i + 4))), cut,
-                 word_count(b.text) - words_n if cut else 0, math.log1p(contains))
+                 word_count(b.text) - words_n if cut else 0, math.log1p(contains),
+                # a headline and its dek are two short lines in a row: which of the two this is
+                (i - 1) in line_set, (i + 1) in line_set, line_rank[i] / max(len(lines) - 1, 1),
+                math.log1p(word_count(blocks[i - 1].text)) if i > 0 else -1.0,
+                math.log1p(word_count(blocks[i + 1].text)) if i + 1 < n else -1.0)
     return X
 
 

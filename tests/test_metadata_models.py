@@ -199,3 +199,14 @@ def test_author_candidates_keep_credentials_lists_handles_and_dated_bylines_belo
     assert name_list("Apples, pears and plums are in season.") is None
     assert name_list("Jane Roe") is None  # one name alone is the name-line candidate's (kind 2)
     assert name_list("March 3, April 4") is None
+
+
+def test_title_is_the_headline_not_the_dek_under_it():
+    """A headline and its dek are two short lines in a row; the title model reads which comes first
+    (before the prev/next-candidate features, it took the dek on two of these three pages)."""
+    pairs = [("Why the night buses stopped running", "The city cut four routes to pay for a new depot, and riders were not told"),
+             ("Three parks to reopen this spring", "Work on the paths is nearly done, the council says"),
+             ("The harbour that outlived its fleet", "How a fishing town rebuilt itself around ferries and tourists")]
+    for headline, dek in pairs:
+        page = "\n\n".join(MENU + [headline, dek, "By Jane Roe", "March 3, 2025"] + ARTICLE) + "\n"
+        assert clean_document(page.encode(), "dek.txt").metadata.title == headline
