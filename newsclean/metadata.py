@@ -190,9 +190,14 @@ def parse_meta_strip(text: str, max_words: int = 30) -> tuple[str | None, str | 
 def site_from_text(blocks: list[Block]) -> str | None:
     """Outlet name stated by an appeal, newsletter box or copyright line (longest wins)."""
     found = []
+    become, inbox, mark = _SITE_CUES
     for b in blocks:
-        for cue in _SITE_CUES:
-            m = cue.search(b.text)
+        t = b.text
+        # each cue's literal words first: a substring test is 20x cheaper than the search it saves
+        cues = [cue for cue, present in ((become, "becom" in t), (inbox, "nbox" in t.lower()),
+                                         (mark, "©" in t or "(c)" in t or "copyright" in t)) if present]
+        for cue in cues:
+            m = cue.search(t)
             if m:
                 name = _TRAILING_SITE_WORD.sub("", m.group("site").strip(" .,:")).strip()
                 if 1 <= len(name.split()) <= 5:
@@ -234,8 +239,11 @@ def _pick_title(blocks: list[Block], head_start: int, head_end: int, rules: Meta
     return None
 
 
+_NON_WORD_RUN = re.compile(r"\W+")
+
+
 def _norm(s: str) -> str:
-    return re.sub(r"\W+", " ", s).strip().lower()
+    return _NON_WORD_RUN.sub(" ", s).strip().lower()
 
 
 def _same_headline(line: str, title: str, min_words: int = 3) -> bool:

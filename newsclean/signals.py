@@ -169,6 +169,14 @@ def find_date(text: str) -> str | None:
     return parse_date(m.group(0)) if m else None
 
 
+#: what parse_date strips before dateutil reads a date line: labels ('Updated', 'on', '|') and time zones
+_DATE_LABEL = re.compile(r"(?i)\b(updated|published|posted|last|modified|on|at)\b|[|]")
+_TIME_ZONE = re.compile(r"(?i)\b(gmt|utc|et|est|edt|bst|cet|pst|pdt)\b")
+#: a month name before any digit ('March 3, 2025'): the day is not first
+_MONTH_NAME_FIRST = re.compile(r"(?i)^[^0-9]*[a-z]{3}")
+_CLOCK_TIME = re.compile(r"\d{1,2}:\d{2}")
+
+
 @lru_cache(maxsize=4096)
 def parse_date(text: str) -> str | None:
     """ISO 8601 date (or date-time when a time is given) from a date line, else None."""
@@ -182,16 +190,16 @@ def parse_date(text: str) -> str | None:
         return m.group(0).replace(" ", "T") if m.group(4) else m.group(0)[:10]
     from dateutil import parser as dateparser  # local: only date lines pay for it
 
-    cleaned = re.sub(r"(?i)\b(updated|published|posted|last|modified|on|at)\b|[|]", " ", text)
-    cleaned = re.sub(r"(?i)\b(gmt|utc|et|est|edt|bst|cet|pst|pdt)\b", " ", cleaned)
+    cleaned = _DATE_LABEL.sub(" ", text)
+    cleaned = _TIME_ZONE.sub(" ", cleaned)
     try:
-        dt = dateparser.parse(cleaned, fuzzy=True, ignoretz=True, dayfirst=not re.search(r"(?i)^[^0-9]*[a-z]{3}", cleaned.strip()),
+        dt = dateparser.parse(cleaned, fuzzy=True, ignoretz=True, dayfirst=not _MONTH_NAME_FIRST.search(cleaned.strip()),
                               default=datetime(1900, 1, 1))
     except (ValueError, OverflowError):
         return None
     if dt.year == 1900:
         return None
-    has_time = bool(re.search(r"\d{1,2}:\d{2}", text))
+    has_time = bool(_CLOCK_TIME.search(text))
     return dt.strftime("%Y-%m-%dT%H:%M" if has_time else "%Y-%m-%d")
 
 
