@@ -412,6 +412,13 @@ def _name_run(tokens: list[str], max_tokens: int = 6) -> str | None:
     return " ".join(out)
 
 
+def _is_credit(text: str) -> bool:
+    """A caption or picture credit ('Leaders in Moscow. Picture: Agency'): the names it gives are
+    the photo's subjects and photographer, not the article's author."""
+    rule = first_matching_rule(text, word_count(text))
+    return rule is not None and rule.category == "image_caption"
+
+
 def author_candidates(blocks: list[Block], head_start: int, head_end: int, taken: dict,
                       rules: MetadataRules) -> list[tuple[int, str, int]]:
     """(block index, name, kind) of the names around the article's start: kind 0 a 'By …' byline,
@@ -427,7 +434,7 @@ def author_candidates(blocks: list[Block], head_start: int, head_end: int, taken
     stop = min(len(blocks), head_end + rules.author_after_start)
     for i in range(max(0, head_end - rules.author_head_blocks), stop):
         text = blocks[i].text.strip()
-        if not text or word_count(text) > rules.byline_max_words * 2:
+        if not text or word_count(text) > rules.byline_max_words * 2 or _is_credit(text):
             continue
         unglued = _GLUED_FIELD.sub(" ", _GLUED_BY.sub(r"\1 ", text))
         parsed = parse_byline(unglued, rules.byline_max_words)
@@ -466,7 +473,7 @@ def author_candidates(blocks: list[Block], head_start: int, head_end: int, taken
     named = {c[0] for c in out}
     for i in range(max(0, head_end - rules.author_head_blocks), stop):  # a name in a meta line's later field
         text = blocks[i].text.strip()
-        if i in named or word_count(text) > rules.byline_max_words * 2:
+        if i in named or word_count(text) > rules.byline_max_words * 2 or _is_credit(text):
             continue
         for field in _FIELD_SEPARATOR.split(text)[1:]:
             field = field.strip()

@@ -210,3 +210,8 @@ def test_title_is_the_headline_not_the_dek_under_it():
     for headline, dek in pairs:
         page = "\n\n".join(MENU + [headline, dek, "By Jane Roe", "March 3, 2025"] + ARTICLE) + "\n"
         assert clean_document(page.encode(), "dek.txt").metadata.title == headline
+
+
+def test_a_picture_credit_names_no_author():
+    head = ["Russia Armenia Azerbaijan. Picture: PA", "Photo: Jane Roe/Reuters"]
+    assert author_candidates([Block(t) for t in head], 0, len(head), {}, MetadataRules()) == []
