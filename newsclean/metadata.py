@@ -142,7 +142,7 @@ _META_FIELD_SEPARATOR = re.compile(r"(?<!\s)\s+[-–—|·•]\s+")
 
 def byline_rest(text: str, max_words: int = 12) -> str | None:
     """All a 'By …' line says after its opening word, less a trailing date or '| field':
-    ``"By Jane Roe, MD"`` -> "Jane Roe, MD", ``"by jsteinhardt"`` -> "jsteinhardt"."""
+    ``"By Jane Roe, MD | May 2, 2025"`` -> "Jane Roe, MD", ``"by jsmith"`` -> "jsmith"."""
     if len(text) > 120 or not text.lstrip()[:20].lower().startswith(_BYLINE_OPENERS):
         return None
     m = _BYLINE.match(text)
@@ -426,10 +426,11 @@ def author_candidates(blocks: list[Block], head_start: int, head_end: int, taken
     after 'by' inside a meta line ('October 11, 2023 by Jane Roe'), 4 a name opening a meta line
     ('Jane Roe December 2, 2025'), 5 a name after a date ('Dec 17, 2025Jane Roe'), 6 a name as a meta
     line's later field ('12 Comments | Jane Roe | Updated …'), 8 all a 'By …' line says after 'By' where
-    that is not the name parse's ('By Jane Roe, MD'), 9 a line that is names or a name and credentials
-    ('Jane Roe, MD', 'Ann Lee and Bo Chan'); and 'By …' lines (kind 0 or 8; 3 where a date follows the
-    name), name-lists (9), name-only
-    lines (2) and copyright holders (7: '© 2025 Jane Roe. All rights reserved.') anywhere else on the page."""
+    that is not the name parse's ('By Mike Marshall, head of freight', 'by jsmith'), 9 a line that is
+    names or a name and credentials ('Jane Roe, MD', 'Ann Lee and Bo Chan'); and anywhere else on the
+    page 'By …' lines (kind 0 or 8; 3 where a date follows the name), name lists (9), name-only lines
+    (2) and copyright holders (7: '© 2025 Jane Roe. All rights reserved.'). Picture credits and
+    captions give none."""
     out = []
     stop = min(len(blocks), head_end + rules.author_after_start)
     for i in range(max(0, head_end - rules.author_head_blocks), stop):
