@@ -22,8 +22,10 @@ against other articles of the same site, tuned on half the sites, reported on th
 from __future__ import annotations
 
 import hashlib
+import heapq
 import re
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -122,14 +124,28 @@ class DiskBackend:
             CREATE TABLE entries (seq INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, source TEXT NOT NULL,
                                   cluster TEXT NOT NULL, signature BLOB NOT NULL, live INTEGER NOT NULL);
             CREATE TABLE bands (key INTEGER NOT NULL, seq INTEGER NOT NULL);
-            CREATE INDEX bands_key ON bands (key);
+            CREATE INDEX bands_key ON bands (key, seq);
         """, cache_mb)
 
-    def candidates(self, keys: list[int]) -> list[Entry]:
-        marks = ",".join("?" * len(keys))
-        rows = self.db.execute(f"SELECT id, source, cluster, signature FROM entries WHERE live = 1 AND seq IN "
-                               f"(SELECT seq FROM bands WHERE key IN ({marks})) ORDER BY seq", keys)
-        return [Entry(*row) for row in rows]
+    def candidates(self, keys: list[int]) -> Iterator[Entry]:
+        """The entries sharing a band key, read lazily in first-added order: each key's entries come
+        from the (key, seq) index in order and are merged, so the caller's first match costs one
+        index seek a key. (Reading them all made a corpus with a thousand copies of one article
+        quadratic: at 50,000 documents of 72 pages' copies this query was 89% of the writer's time.)"""
+        cursors = [self.db.execute("SELECT seq FROM bands WHERE key = ? ORDER BY seq", (k,)) for k in keys]
+        try:
+            last = None
+            for (seq,) in heapq.merge(*cursors):
+                if seq == last:
+                    continue
+                last = seq
+                row = self.db.execute("SELECT id, source, cluster, signature FROM entries WHERE seq = ? AND live = 1",
+                                      (seq,)).fetchone()
+                if row is not None:
+                    yield Entry(*row)
+        finally:  # before the caller adds to the tables these statements read
+            for cursor in cursors:
+                cursor.close()
 
     def add(self, entry: Entry, keys: list[int]) -> None:
         row = self.db.execute("SELECT seq FROM entries WHERE id = ?", (entry.id,)).fetchone()
@@ -167,13 +183,19 @@ class NearDuplicateIndex:
         if not sig:
             return
         keys = band_keys(sig)
-        for other in self.backend.candidates(keys):
-            if other.id == record["id"] or other.source == record["source"]:
-                continue
-            if similarity(sig, other.signature) >= self.rules.threshold:
-                record["duplicate_of"], record["cluster"] = other.id, other.cluster
-                self.marked += 1
-                break
+        candidates = self.backend.candidates(keys)
+        try:
+            for other in candidates:
+                if other.id == record["id"] or other.source == record["source"]:
+                    continue
+                if similarity(sig, other.signature) >= self.rules.threshold:
+                    record["duplicate_of"], record["cluster"] = other.id, other.cluster
+                    self.marked += 1
+                    break
+        finally:  # a lazy backend's reads end before the index is written
+            close = getattr(candidates, "close", None)
+            if close is not None:
+                close()
         self.backend.add(Entry(record["id"], record["source"], record["cluster"], sig), keys)
 
     def discard(self, record: dict, sig: bytes) -> None:
