@@ -24,13 +24,14 @@ a run killed at any moment leaves the store at the last whole batch.
 """
 from __future__ import annotations
 
+import heapq
 import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
-from sqlalchemy import (BigInteger, Boolean, Column, Integer, LargeBinary, MetaData, String, Table, Text, create_engine,
+from sqlalchemy import (BigInteger, Boolean, Column, Index, Integer, LargeBinary, MetaData, String, Table, Text, create_engine,
                         delete, event, func, insert, select, update)
 from sqlalchemy.engine import Engine
 
@@ -87,6 +88,9 @@ near_bands = Table(
     Column("key", BigInteger, nullable=False, index=True),
     Column("seq", Integer, nullable=False),
 )
+#: a band key's entries in writing order, so a lookup stops at the first match (created on stores
+#: made before it too)
+near_bands_order = Index("near_bands_key_seq", near_bands.c.key, near_bands.c.seq)
 blobs = Table(  # derived state a later run may extend instead of rebuilding (the quote index)
     "blobs", _meta,
     Column("name", String, primary_key=True),
@@ -143,6 +147,7 @@ class StateStore:
                 cur.execute("PRAGMA synchronous=FULL")
                 cur.close()
         _meta.create_all(self.engine)
+        near_bands_order.create(self.engine, checkfirst=True)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -308,15 +313,25 @@ class NearDuplicateStore:
         self.store = store
         self.pending: list = []
 
-    def candidates(self, keys: list[int]) -> list:
+    def candidates(self, keys: list[int]) -> Iterator:
+        """Earlier runs' entries sharing a band key, lazily in writing order (each key's from the
+        (key, seq) index, merged: the caller's first match costs a seek a key, not a read of every
+        copy of a much-syndicated article), then this batch's."""
         from .near_duplicates import Entry
 
         with self.store.engine.connect() as c:
-            seqs = select(near_bands.c.seq).where(near_bands.c.key.in_(keys))
-            rows = c.execute(select(near_index).where(near_index.c.seq.in_(seqs)).order_by(near_index.c.seq))
-            found = [Entry(r.id, r.source, r.cluster, r.signature) for r in rows]
+            streams = [(row[0] for row in c.execute(select(near_bands.c.seq).where(near_bands.c.key == k)
+                                                    .order_by(near_bands.c.seq))) for k in keys]
+            last = None
+            for seq in heapq.merge(*streams):
+                if seq == last:
+                    continue
+                last = seq
+                r = c.execute(select(near_index).where(near_index.c.seq == seq)).first()
+                if r is not None:
+                    yield Entry(r.id, r.source, r.cluster, r.signature)
         wanted = set(keys)
-        return found + [entry for entry, k in self.pending if wanted.intersection(k)]
+        yield from (entry for entry, k in self.pending if wanted.intersection(k))
 
     def add(self, entry, keys: list[int]) -> None:
         self.pending.append((entry, keys))

@@ -116,3 +116,29 @@ def test_the_on_disk_index_of_a_snapshot_run_answers_as_the_in_memory_one():
         answers[type(backend).__name__] = (got, index.marked)
     assert answers["MemoryBackend"] == answers["DiskBackend"]
     assert answers["DiskBackend"][1] >= 8  # the copies were found
+
+
+def test_the_state_store_index_answers_as_the_in_memory_one_across_batches(tmp_path):
+    """An incremental dataset's index (earlier batches in the state database, read lazily by band key
+    in writing order, then the batch in hand) gives the in-memory index's answers, many copies included."""
+    from newsclean.near_duplicates import MemoryBackend
+    from newsclean.state import NearDuplicateStore, StateStore
+
+    bodies = [article(i) for i in range(4)]
+    records = [{"id": f"{n:04d}" + "0" * 12, "source": f"site{n}/{n % 4}.txt",
+                "text": bodies[n % 4].replace(" the ", " a ", n % 3)} for n in range(40)]
+    store = StateStore(f"sqlite:///{tmp_path / 'state.sqlite'}")
+    backends = {"memory": MemoryBackend(), "state": NearDuplicateStore(store)}
+    answers = {}
+    for name, backend in backends.items():
+        index, got = NearDuplicateIndex(backend), []
+        for n, record in enumerate(records):
+            r = dict(record)
+            index.assign(r, signature(r["text"]))
+            got.append((r["duplicate_of"], r["cluster"]))
+            if name == "state" and n % 7 == 6:  # a batch ends: its entries go to the database
+                store.commit_batch("run", "v", {}, [], [], near=backend.take_pending())
+        answers[name] = (got, index.marked)
+    store.close()
+    assert answers["memory"] == answers["state"]
+    assert answers["state"][1] >= 30
