@@ -213,5 +213,5 @@ def test_title_is_the_headline_not_the_dek_under_it():
 
 
 def test_a_picture_credit_names_no_author():
-    head = ["Russia Armenia Azerbaijan. Picture: PA", "Photo: Jane Roe/Reuters"]
+    head = ["Three Leaders At The Summit. Picture: AP", "Photo: Jane Roe/Reuters"]
     assert author_candidates([Block(t) for t in head], 0, len(head), {}, MetadataRules()) == []
