@@ -412,6 +412,17 @@ def _name_run(tokens: list[str], max_tokens: int = 6) -> str | None:
     return " ".join(out)
 
 
+def _unglue(text: str) -> str:
+    """A text dump's byline parted from the words glued to it ('ByNina Pineda', 'Korin MillerPublished')."""
+    return _GLUED_FIELD.sub(" ", _GLUED_BY.sub(r"\1 ", text))
+
+
+def _whole_byline(unglued: str, parsed: tuple[str, str | None] | None, rules: MetadataRules) -> str | None:
+    """The kind-8 candidate: all the 'By …' line says, where that is not what the name parse gave."""
+    whole = byline_rest(unglued, rules.byline_max_words)
+    return whole if whole and (not parsed or _norm(whole) != _norm(parsed[0])) else None
+
+
 def _is_credit(text: str) -> bool:
     """A caption or picture credit ('Leaders in Moscow. Picture: Agency'): the names it gives are
     the photo's subjects and photographer, not the article's author."""
@@ -437,10 +448,9 @@ def author_candidates(blocks: list[Block], head_start: int, head_end: int, taken
         text = blocks[i].text.strip()
         if not text or word_count(text) > rules.byline_max_words * 2 or _is_credit(text):
             continue
-        unglued = _GLUED_FIELD.sub(" ", _GLUED_BY.sub(r"\1 ", text))
+        unglued = _unglue(text)
         parsed = parse_byline(unglued, rules.byline_max_words)
-        whole = byline_rest(unglued, rules.byline_max_words)
-        if whole and (not parsed or _norm(whole) != _norm(parsed[0])):
+        if whole := _whole_byline(unglued, parsed, rules):
             out.append((i, whole, 8))  # credentials, handles, lists and houses the name parse turns down
         if parsed:
             out.append((i, parsed[0], 0))
@@ -489,10 +499,9 @@ def author_candidates(blocks: list[Block], head_start: int, head_end: int, taken
         text = b.text.strip()
         # _BYLINE opens with one of these words: the other lines skip the unglueing and the parse
         opens = text[:16].lower().startswith(_BYLINE_OPENERS)
-        unglued = _GLUED_FIELD.sub(" ", _GLUED_BY.sub(r"\1 ", text)) if opens else text
+        unglued = _unglue(text) if opens else text
         parsed = opens and parse_byline(unglued, rules.byline_max_words)
-        whole = opens and byline_rest(unglued, rules.byline_max_words)
-        if whole and (not parsed or _norm(whole) != _norm(parsed[0])):
+        if opens and (whole := _whole_byline(unglued, parsed, rules)):
             out.append((i, whole, 8))
         if parsed:
             out.append((i, parsed[0], 0))

@@ -172,7 +172,7 @@ def find_date(text: str) -> str | None:
 #: what parse_date strips before dateutil reads a date line: labels ('Updated', 'on', '|') and time zones
 _DATE_LABEL = re.compile(r"(?i)\b(updated|published|posted|last|modified|on|at)\b|[|]")
 _TIME_ZONE = re.compile(r"(?i)\b(gmt|utc|et|est|edt|bst|cet|pst|pdt)\b")
-#: a month name before any digit ('March 3, 2025'): the day is not first
+#: letters before any digit, as a month name is ('March 3, 2025'): the day is not first
 _MONTH_NAME_FIRST = re.compile(r"(?i)^[^0-9]*[a-z]{3}")
 _CLOCK_TIME = re.compile(r"\d{1,2}:\d{2}")
 
