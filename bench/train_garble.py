@@ -48,10 +48,11 @@ def check_hashing(counts, texts) -> None:
         raise SystemExit("newsclean.hashing differs from scikit-learn's HashingVectorizer: the shipped model would score wrongly")
 
 
-def fit(texts, surface, y, lm=None):
+def fit(texts, surface, y, lm=None, lm_gain=None):
     """The model's arrays. ``lm``: the LM garble mode's sentence features (one row per text), fitted in
-    the same regression beside the n-grams and surface statistics, scaled the same way
-    (bench/train_garble_lm.py); their arrays are returned as ``lm_*``."""
+    the same regression beside the n-grams and surface statistics, scaled the same way, each column
+    then multiplied by ``lm_gain`` (default SURFACE_GAIN: a smaller gain regularises a column more;
+    bench/train_garble_lm.py); their arrays are returned as ``lm_*``."""
     from scipy.sparse import csr_matrix, hstack
     from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
     from sklearn.linear_model import LogisticRegression
@@ -68,8 +69,9 @@ def fit(texts, surface, y, lm=None):
     if lm is not None:
         lm_mean, lm_scale = lm.mean(axis=0), lm.std(axis=0)
         lm_scale[lm_scale == 0] = 1.0
-        blocks.append(csr_matrix((lm - lm_mean) / lm_scale * SURFACE_GAIN))
-        extra = {"lm_mean": lm_mean, "lm_scale": lm_scale, "lm_gain": np.array(SURFACE_GAIN)}
+        gain = np.full(lm.shape[1], SURFACE_GAIN) if lm_gain is None else np.asarray(lm_gain, dtype=float)
+        blocks.append(csr_matrix((lm - lm_mean) / lm_scale * gain))
+        extra = {"lm_mean": lm_mean, "lm_scale": lm_scale, "lm_gain": gain}
     X = hstack(blocks).tocsr()
     clf = LogisticRegression(C=C, max_iter=5000).fit(X, y)
     w = clf.coef_[0]

@@ -33,12 +33,16 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from newsclean.lm import hidden_state_map  # noqa: E402
 from newsclean.surprisal import LM_FEATURES, MODEL_PATH, feature_row, surprisals  # noqa: E402
 from newsclean.fluency import load_model as load_fast  # noqa: E402
 from newsclean.garble import rule_score  # noqa: E402
-from train_garble import DEFAULT_DEV, fit, load_dev, out_of_fold, pick_threshold  # noqa: E402
+from train_garble import DEFAULT_DEV, SURFACE_GAIN, fit, load_dev, out_of_fold, pick_threshold  # noqa: E402
 
 C = 1.0
+#: the gain of the 576 hidden-state columns beside SURFACE_GAIN for the five LM features: many
+#: correlated columns, so each is held back more (out of fold 0.02 scored above 0.01, below 0.04 on news)
+HIDDEN_GAIN = 0.02
 DEFAULT_NEWS = ROOT.parent / "shared" / "bench" / "wcxb" / "dev"
 
 
@@ -78,16 +82,22 @@ def main() -> None:
     folds = list(GroupKFold(a.folds).split(texts, y, groups))
     fast = out_of_fold(folds, texts, surface, y, rules)
     cached = np.load(a.cache) if a.cache and a.cache.exists() else None
-    if cached is not None and len(cached["lm"]) == len(rows) and len(cached.get("news_lm", ())) == len(news):
-        lm, news_lm = cached["lm"], cached["news_lm"]
+    state_map = None
+    if (cached is not None and "hidden" in cached and len(cached["lm"]) == len(rows)
+            and cached["lm"].shape[1] == len(LM_FEATURES) and len(cached["news_lm"]) == len(news)):
+        lm, news_lm, hidden, news_hidden = cached["lm"], cached["news_lm"], cached["hidden"], cached["news_hidden"]
     else:
         started = time.perf_counter()
-        lm = np.array([feature_row(s) for s in surprisals(texts)])
-        news_lm = np.array([feature_row(s) for s in surprisals(news)])
+        state_map = hidden_state_map()
+        dev_s, news_s = surprisals(texts, readout=state_map), surprisals(news, readout=state_map)
+        lm, news_lm = np.array([feature_row(s) for s in dev_s]), np.array([feature_row(s) for s in news_s])
+        hidden, news_hidden = np.array([s.state for s in dev_s]), np.array([s.state for s in news_s])
         print(f"LM pass: {len(texts) + len(news)} sentences in {time.perf_counter() - started:.0f} s")
         if a.cache:
             a.cache.parent.mkdir(parents=True, exist_ok=True)
-            np.savez(a.cache, lm=lm, news_lm=news_lm)
+            np.savez(a.cache, lm=lm, news_lm=news_lm, hidden=hidden, news_hidden=news_hidden)
+    gains = [SURFACE_GAIN] * lm.shape[1] + [HIDDEN_GAIN] * hidden.shape[1]
+    both, news_both = np.column_stack([lm, hidden]), np.column_stack([news_lm, news_hidden])
     logit = np.log(np.clip(fast, 1e-9, 1 - 1e-9) / (1 - np.clip(fast, 1e-9, 1 - 1e-9)))
     assert lm.shape[1] == len(LM_FEATURES)
     stacked = np.zeros(len(rows))
@@ -95,8 +105,8 @@ def main() -> None:
     S = np.column_stack([logit, lm])  # last session's stack, for comparison
     for train, test in folds:
         stacked[test] = apply_lr(fit_lr(S[train], y[train]), S[test])
-        arrays = fit([texts[i] for i in train], surface[train], y[train], lm=lm[train])
-        oof[test] = predict_lm(arrays, [texts[i] for i in test], [rules[i] for i in test], lm[test])
+        arrays = fit([texts[i] for i in train], surface[train], y[train], lm=both[train], lm_gain=gains)
+        oof[test] = predict_lm(arrays, [texts[i] for i in test], [rules[i] for i in test], both[test])
     print(f"{len(rows)} sentences, {a.folds}-fold GroupKFold by benchmark group; out-of-fold ROC-AUC "
           "(fast / LM features stacked on its score / fitted together, shipped)")
     print(f"  overall                {roc_auc_score(y, fast):.3f} / {roc_auc_score(y, stacked):.3f} / {roc_auc_score(y, oof):.3f}")
@@ -108,9 +118,9 @@ def main() -> None:
     for i, name in enumerate(LM_FEATURES):
         print(f"  feature {name:12s} alone: AUC {max(roc_auc_score(y, lm[:, i]), 1 - roc_auc_score(y, lm[:, i])):.3f}")
     # fluent news: the model fitted on all of dev (what ships), scored on sentences it never saw
-    arrays = fit(texts, surface, y, lm=lm)
+    arrays = fit(texts, surface, y, lm=both, lm_gain=gains)
     news_rules = [rule_score(t) for t in news]
-    news_p = predict_lm(arrays, news, news_rules, news_lm)
+    news_p = predict_lm(arrays, news, news_rules, news_both)
     news_fast = load_fast().probabilities(news, news_rules)
     fast_share = float((news_fast >= load_fast().threshold).mean())
     if a.max_news_flagged is None:
@@ -128,9 +138,23 @@ def main() -> None:
           f"gate: the LM runs on sentences with fast p >= {gate:.3f} ({(fast >= gate).mean():.1%} of dev, "
           f"{(news_fast >= gate).mean():.1%} of the news sentences; {lost.sum()} out-of-fold flags lie below it)")
     if a.write:
-        np.savez_compressed(MODEL_PATH, **arrays, threshold=np.array(threshold), gate=np.array(gate),
-                            word_margin=np.array(3.0), features=np.array(LM_FEATURES))
-        print(f"wrote {MODEL_PATH}: LM weights {dict(zip(LM_FEATURES, np.round(arrays['lm_weights'], 3)))}")
+        shipped, v, offset = fold_hidden(arrays)
+        readout = ((state_map if state_map is not None else hidden_state_map()).T @ v).astype(np.float32)[None, :]
+        np.savez_compressed(MODEL_PATH, **shipped, threshold=np.array(threshold), gate=np.array(gate),
+                            word_margin=np.array(3.0), features=np.array(LM_FEATURES),
+                            state_readout=readout, state_offset=np.array(offset))
+        print(f"wrote {MODEL_PATH}: LM weights {dict(zip(LM_FEATURES, np.round(shipped['lm_weights'], 3)))}, "
+              f"hidden-state readout |w| {np.linalg.norm(v):.3f}")
+        # the shipped form read back through the pipeline's own path (readout over the logits)
+        # gives what the fitted model gives (hidden state through lm.hidden_state_map)
+        from newsclean.surprisal import LMGarbleModel
+
+        some = list(range(0, len(texts), max(1, len(texts) // 200)))
+        pipeline = LMGarbleModel().probabilities([texts[i] for i in some], [rules[i] for i in some],
+                                                 surprisals([texts[i] for i in some], readout=readout))
+        fitted = predict_lm(arrays, [texts[i] for i in some], [rules[i] for i in some], both[some])
+        print(f"  shipped model read back on {len(some)} dev sentences: largest difference from the fitted one "
+              f"{np.abs(pipeline - fitted).max():.2e}")
 
 
 def news_sentences(folder: Path, n: int = 2000, seed: int = 0) -> list[str]:
@@ -155,17 +179,32 @@ def news_sentences(folder: Path, n: int = 2000, seed: int = 0) -> list[str]:
     return random.Random(seed).sample(found, min(n, len(found)))
 
 
-def predict_lm(arrays, texts, rules, lm):
-    """What the pipeline's LMGarbleModel gives with these arrays (the shipped form, read back)."""
+def fold_hidden(arrays):
+    """The fitted arrays without the hidden-state columns, and those columns' part of the logit as
+    ``state @ v - offset``: standardised, scaled by their gain and weighted, it is linear in the
+    state (and so in the logits: the pipeline's readout is hidden_state_map()ᵀ v)."""
+    n = len(LM_FEATURES)
+    mean, scale, gain, w = (arrays[k][n:] for k in ("lm_mean", "lm_scale", "lm_gain", "lm_weights"))
+    v = gain * w / scale
+    shipped = {**arrays, **{k: arrays[k][:n] for k in ("lm_mean", "lm_scale", "lm_gain", "lm_weights")}}
+    return shipped, v, float(mean @ v)
+
+
+def predict_lm(arrays, texts, rules, both):
+    """What the pipeline's LMGarbleModel gives with these arrays (the shipped form, read back);
+    ``both``: the LM features and the hidden state of each sentence."""
     import tempfile
 
     from newsclean.surprisal import LMGarbleModel, Surprisal
 
+    shipped, v, offset = fold_hidden(arrays)
+    n = len(LM_FEATURES)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "m.npz"
-        np.savez_compressed(path, **arrays, threshold=np.array(0.5), gate=np.array(0.5), word_margin=np.array(3.0),
-                            features=np.array(LM_FEATURES))
-        feats = [Surprisal(*row, worst_word=None) for row in lm]
+        np.savez_compressed(path, **shipped, threshold=np.array(0.5), gate=np.array(0.5), word_margin=np.array(3.0),
+                            features=np.array(LM_FEATURES), state_readout=np.zeros((1, 1), dtype=np.float32),
+                            state_offset=np.array(offset))
+        feats = [Surprisal(*row[:n], worst_word=None, state=np.array([row[n:] @ v])) for row in both]
         return LMGarbleModel(path).probabilities(texts, rules, feats)
 
 

@@ -116,7 +116,9 @@ class FluencyModel:
             return np.zeros(0)
         rule_scores = rule_scores or [0.0] * len(sentences)
         surface = np.array([surface_features(s, r) for s, r in zip(sentences, rule_scores)])
-        z = ((surface - self.surface_mean) / self.surface_scale * self.surface_gain) @ self.surface_weights
+        # a row-wise sum, not a matrix product: BLAS sums a row in an order that depends on where it
+        # sits in the batch, and a sentence's score must not depend on what else is scored with it
+        z = (((surface - self.surface_mean) / self.surface_scale * self.surface_gain) * self.surface_weights).sum(axis=1)
         z += self.intercept
         todo = np.arange(len(sentences))
         if only_above is not None:

@@ -174,7 +174,7 @@ def _score(sentences: list[str], rules: GarbleRules, flags_only: bool, hits: lis
         from .surprisal import surprisals
 
         todo = [i for i, p in enumerate(probs) if p >= lm.gate] if flags_only else list(range(len(sentences)))
-        feats = surprisals([sentences[i] for i in todo])
+        feats = surprisals([sentences[i] for i in todo], readout=lm.readout)
         lm_p = lm.probabilities([sentences[i] for i in todo], [rule_scores[i] for i in todo], feats)
         probs = np.array(probs, dtype=float)
         if flags_only:  # the rest cannot reach the threshold: kept below it

@@ -22,6 +22,7 @@ import json
 import os
 import shutil
 import tempfile
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -135,8 +136,21 @@ def _prune(cache: Path, keep: Path) -> None:
             shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink(missing_ok=True)
 
 
+@dataclass(frozen=True)
+class Scored:
+    """What the model said about one text."""
+
+    ids: list[int]
+    #: the log-probability of each token after the ones before it
+    logprobs: np.ndarray
+    #: the entropy (nats) of the model's prediction of each token
+    entropy: np.ndarray
+    #: a readout of the model's last prediction (see :meth:`SmolLM.score`)
+    state: np.ndarray
+
+
 class SmolLM:
-    """Scores sentences: :meth:`token_logprobs` gives each token's log-probability after its left context."""
+    """Scores sentences: :meth:`score` gives each token's log-probability after its left context."""
 
     def __init__(self, model_dir: Path) -> None:
         import ctranslate2
@@ -159,18 +173,27 @@ class SmolLM:
     def encode(self, text: str) -> list[int]:
         return self.tokenizer.encode(text).ids
 
-    def token_logprobs(self, texts: list[str], max_tokens: int = 96) -> list[tuple[list[int], np.ndarray]]:
-        """For each text: (its token ids, the log-probability of each token given the prefix and the
-        tokens before it), the text cut to ``max_tokens`` tokens. Each text is scored alone (one call
-        each): with int8 weights a batch's padding changes the numbers slightly, and alone is faster."""
+    def score(self, texts: list[str], max_tokens: int = 96, readout: np.ndarray | None = None) -> list[Scored]:
+        """For each text (cut to ``max_tokens`` tokens): its token ids, each token's log-probability
+        given the prefix and the tokens before it, the entropy of each of those predictions, and
+        ``readout @ logits`` of the last prediction (the one of the text's last token; ``readout``
+        None: nothing). Each text is scored alone (one call each): with int8 weights a batch's
+        padding changes the numbers slightly, and alone is faster."""
         out = []
         for text in texts:
             ids = self.encode(text)[:max_tokens]
             if not ids:
-                out.append(([], np.zeros(0)))
+                out.append(Scored([], np.zeros(0), np.zeros(0), np.zeros(0 if readout is None else len(readout))))
                 continue
-            result = self.generator.score_batch([[PREFIX] + [self.tokens[i] for i in ids]])[0]
-            out.append((ids, np.asarray(result.log_probs, dtype=np.float64)))
+            # the logits after the prefix and each token but the last: row k predicts ids[k]
+            view = self.generator.forward_batch([[PREFIX] + [self.tokens[i] for i in ids[:-1]]])
+            logits = np.asarray(view, dtype=np.float32)[0]
+            top = logits.max(axis=1, keepdims=True)
+            logp = logits - (top + np.log(np.exp(logits - top).sum(axis=1, keepdims=True)))
+            entropy = -(np.exp(logp) * logp).sum(axis=1)
+            state = np.zeros(0) if readout is None else readout @ logits[-1]
+            out.append(Scored(ids, logp[np.arange(len(ids)), ids].astype(np.float64), entropy.astype(np.float64),
+                              state.astype(np.float64)))
         return out
 
     def words(self, token_ids: list[int]) -> list[str]:
@@ -194,6 +217,20 @@ def prepare() -> Path:
         _convert(path, model_dir)
         _prune(cache, model_dir)
     return model_dir
+
+
+def hidden_state_map() -> np.ndarray:
+    """The (576, vocabulary) matrix that takes a prediction's logits back to the model's final hidden
+    state (after the last norm): the output head is the embedding matrix E, so logits = E h and
+    h = (EᵀE)⁻¹Eᵀ logits. A linear model over hidden states is then one readout vector over logits
+    (bench/train_garble_lm.py folds it so; the pipeline never needs this ~110 MB matrix)."""
+    from gguf import GGUFReader
+    from gguf.quants import dequantize
+
+    reader = GGUFReader(str(gguf_path()))
+    [t] = [t for t in reader.tensors if t.name == "token_embd.weight"]
+    E = np.asarray(dequantize(t.data, t.tensor_type), dtype=np.float64)
+    return (np.linalg.inv(E.T @ E) @ E.T).astype(np.float32)
 
 
 @lru_cache(maxsize=1)
