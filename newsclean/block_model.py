@@ -253,38 +253,37 @@ def _p_run_features(x1: np.ndarray, p1: np.ndarray) -> np.ndarray:
 
 class Forest:
     """Boosted trees as arrays: ``feature``, ``threshold``, ``left``, ``right``, ``value`` of shape
-    (trees, nodes); a leaf points to itself, so every tree is walked ``depth`` steps."""
+    (trees, nodes); a leaf points to itself."""
 
     def __init__(self, feature, threshold, left, right, value, baseline: float, depth: int):
-        trees, nodes = feature.shape
-        # renumber every tree breadth-first so that a node's right child is its left child + 1, and
-        # flatten: each step of the walk is then three 1-D gathers and an addition
-        size = 2 * nodes + 1
+        trees = feature.shape[0]
+        depth = int(depth)
+        # each tree laid out complete to ``depth`` (node k's children are 2k+1 and 2k+2): a leaf above
+        # the last level becomes a node that always goes left (threshold inf) onto copies of itself,
+        # so a step of the walk is two gathers and arithmetic, no child lookup
+        size = 2 ** (depth + 1) - 1
         feat = np.zeros((trees, size), np.int64)
         thr = np.full((trees, size), np.inf)
-        first = np.tile(np.arange(size, dtype=np.int64), (trees, 1))
         val = np.zeros((trees, size))
         for t in range(trees):
-            order, new_id, k = [0], {0: 0}, 1
-            while order:
-                old_node = order.pop(0)
-                me = new_id[old_node]
-                l_old, r_old = int(left[t, old_node]), int(right[t, old_node])
-                if l_old == old_node:  # a leaf: it points to itself ('first' child is itself, and +0)
-                    val[t, me] = value[t, old_node]
+            todo = [(0, 0, 0)]  # (node in the source arrays, node in the complete layout, its depth)
+            while todo:
+                old, k, level = todo.pop()
+                l_old, r_old = int(left[t, old]), int(right[t, old])
+                if level == depth:
+                    val[t, k] = value[t, old]
                     continue
-                new_id[l_old], new_id[r_old] = k, k + 1
-                feat[t, me], thr[t, me], first[t, me] = feature[t, old_node], threshold[t, old_node], k
-                order += [l_old, r_old]
-                k += 2
-        offset = (np.arange(trees, dtype=np.int64) * size)[:, None]
+                if l_old == old:  # a leaf above the last level: both children are itself
+                    l_old = r_old = old
+                else:
+                    feat[t, k], thr[t, k] = feature[t, old], threshold[t, old]
+                todo += [(l_old, 2 * k + 1, level + 1), (r_old, 2 * k + 2, level + 1)]
+        self.offsets = np.arange(trees, dtype=np.int64) * size
         self.feature = feat.ravel()
         self.threshold = thr.ravel()
-        self.first = (first + offset).ravel()
         self.value = val.ravel()
-        self.roots = offset.ravel()
         self.baseline = float(baseline)
-        self.depth = int(depth)
+        self.depth = depth
 
     def raw(self, X: np.ndarray) -> np.ndarray:
         n = X.shape[0]
@@ -293,11 +292,14 @@ class Forest:
         X = np.ascontiguousarray(X, dtype=np.float64)
         rows = (np.arange(n, dtype=np.int64) * X.shape[1])[:, None]
         flat_x = X.ravel()
-        node = np.broadcast_to(self.roots, (n, len(self.roots)))
+        offsets = self.offsets
+        node = np.repeat(offsets[None, :], n, axis=0)  # each tree's root, for every row
         for _ in range(self.depth):
-            # a leaf has threshold inf: x > inf is False, and its 'first' child is itself
-            node = self.first[node] + (flat_x[rows + self.feature[node]] > self.threshold[node])
-        return self.baseline + self.value[node].sum(axis=1)
+            # take(mode="clip") skips the bounds check fancy indexing does (every index is in range)
+            right = flat_x.take(rows + self.feature.take(node, mode="clip"), mode="clip") > \
+                self.threshold.take(node, mode="clip")
+            node += node - offsets + 1 + right  # offset + 2 * (node - offset) + 1 + right
+        return self.baseline + self.value.take(node, mode="clip").sum(axis=1)
 
     def proba(self, X: np.ndarray) -> np.ndarray:
         return 1.0 / (1.0 + np.exp(-self.raw(X)))

@@ -96,6 +96,7 @@ _COPYRIGHT = re.compile(r"©|\(c\)|\bcopyright\b", re.I)
 _COMMENT_CUE = re.compile(r"\b(?:reply|replies|comments?|says|said on|wrote)\b", re.I)
 MIN_YEAR, MAX_YEAR = 1990, 2035
 _DIGIT = re.compile(r"\d")
+_TWO_DIGITS = re.compile(r"\d\d")
 
 
 def _parse(m: re.Match, dayfirst: bool) -> date | None:
@@ -122,6 +123,8 @@ def _parse(m: re.Match, dayfirst: bool) -> date | None:
 def dates_in(text: str, dayfirst: bool = False) -> list[tuple[date, int, int]]:
     """(date, start, end) of every date written out in ``text``, in order."""
     out = []
+    if not _TWO_DIGITS.search(text):  # every DATE_PATTERN alternative ends in a year of 2+ digits
+        return out
     for m in DATE_PATTERN.finditer(text):
         start = m.start()
         if m.group("mon1") and start and text[start - 1].islower() and text[start].islower():

@@ -219,6 +219,8 @@ SCRIPTS = {
 
 
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
+#: a letter of any script but latin: the union of the other SCRIPTS classes
+_NON_LATIN_LETTER = re.compile("|".join(rx.pattern for name, rx in SCRIPTS.items() if name != "latin"))
 
 
 def dominant_script(text: str) -> str | None:
@@ -226,6 +228,8 @@ def dominant_script(text: str) -> str | None:
     sample = text[:3000]
     if sample.isascii():  # only the latin class has ASCII letters: the same answer without 11 scans
         return "latin" if _ASCII_LETTER.search(sample) else None
+    if not _NON_LATIN_LETTER.search(sample):  # accents and curly quotes, no other script: one scan
+        return "latin" if SCRIPTS["latin"].search(sample) else None
     counts = {name: len(rx.findall(sample)) for name, rx in SCRIPTS.items()}
     best = max(counts, key=counts.get)
     return best if counts[best] else None
