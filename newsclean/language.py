@@ -186,13 +186,20 @@ def langdetect_probabilities(detector, profiles: Profiles | None = None) -> list
     langprob = np.zeros(n)
     rnd = d.random
     rnd.seed(d.seed)
+    # random.choice(drawn) inlined: drawn[r] for r from getrandbits(k), redrawn while r >= len(drawn)
+    # (Random._randbelow_with_getrandbits): the same calls on the generator, so the same draws
+    getrandbits, size = rnd.getrandbits, len(drawn)
+    bits = size.bit_length()
     for _ in range(d.n_trial):
         prob = np.array(d.prior_map if d.prior_map is not None else [1.0 / n] * n)
         alpha = d.alpha + rnd.gauss(0.0, 1.0) * d.ALPHA_WIDTH
         weighted = alpha / d.BASE_FREQ + table
         i = 0
         while True:
-            prob *= weighted[rnd.choice(drawn)]
+            r = getrandbits(bits)
+            while r >= size:
+                r = getrandbits(bits)
+            prob *= weighted[drawn[r]]
             if i % 5 == 0:
                 prob /= np.cumsum(prob)[-1]  # cumsum adds left to right, as sum() does
                 if prob.max() > d.CONV_THRESHOLD or i >= d.ITERATION_LIMIT:
