@@ -219,17 +219,22 @@ def prepare() -> Path:
     return model_dir
 
 
-def hidden_state_map() -> np.ndarray:
-    """The (576, vocabulary) matrix that takes a prediction's logits back to the model's final hidden
-    state (after the last norm): the output head is the embedding matrix E, so logits = E h and
-    h = (EᵀE)⁻¹Eᵀ logits. A linear model over hidden states is then one readout vector over logits
-    (bench/train_garble_lm.py folds it so; the pipeline never needs this ~110 MB matrix)."""
+def embeddings() -> np.ndarray:
+    """The (vocabulary, 576) token embedding matrix E of the GGUF file, dequantised (float32)."""
     from gguf import GGUFReader
     from gguf.quants import dequantize
 
     reader = GGUFReader(str(gguf_path()))
     [t] = [t for t in reader.tensors if t.name == "token_embd.weight"]
-    E = np.asarray(dequantize(t.data, t.tensor_type), dtype=np.float64)
+    return np.ascontiguousarray(dequantize(t.data, t.tensor_type), dtype=np.float32)
+
+
+def hidden_state_map() -> np.ndarray:
+    """The (576, vocabulary) matrix that takes a prediction's logits back to the model's final hidden
+    state (after the last norm): the output head is the embedding matrix E, so logits = E h and
+    h = (EᵀE)⁻¹Eᵀ logits. A linear model over hidden states is then one readout vector over logits
+    (bench/train_garble_lm.py folds it so; the pipeline never needs this ~110 MB matrix)."""
+    E = embeddings().astype(np.float64)
     return (np.linalg.inv(E.T @ E) @ E.T).astype(np.float32)
 
 

@@ -122,3 +122,23 @@ def test_the_model_is_converted_once_into_the_cache_and_old_entries_go(tmp_path)
     assert second.returncode == 0, second.stderr
     assert second.stdout == first.stdout  # same directory, same numbers
     assert os.stat(os.path.join(model_dir, "model.bin")).st_mtime_ns == made  # not converted again
+
+
+def test_the_hidden_state_readout_is_a_function_of_the_hidden_state():
+    """hidden_state_map reads a hidden state back from logits made by the tied head (G E = I), and
+    the shipped readout over the vocabulary is such a folded hidden-state weight vector: it comes
+    back unchanged through E then G (a vector over the vocabulary outside E's span would not)."""
+    import numpy as np
+
+    from newsclean.lm import embeddings, hidden_state_map
+    from newsclean.surprisal import load_model
+
+    E, G = embeddings(), hidden_state_map()
+    h = np.random.default_rng(0).normal(size=E.shape[1]).astype(np.float32)
+    assert np.allclose(G @ (E @ h), h, atol=1e-3 * np.abs(h).max())
+    readout = load_model().readout
+    assert readout.shape == (1, E.shape[0])
+    back = (readout @ E) @ G
+    assert np.abs(back - readout).max() <= 1e-3 * np.abs(readout).max()
+    noise = np.random.default_rng(1).normal(size=readout.shape).astype(np.float32)
+    assert np.abs((noise @ E) @ G - noise).max() > 0.1 * np.abs(noise).max()
