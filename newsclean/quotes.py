@@ -190,8 +190,12 @@ def dedup_quotes(doc: Document, rules: QuoteRules = QuoteRules(), model: QuotePa
     views = _KeptViews(kept, stopwords)
     removed: list[Removal] = []
     for block in doc.blocks:
-        sh = shingles(block.text, rules.shingle)
-        text, cut = _drop_repeats(block.text, sh, earlier, rules, views, model, block.kind == LIST_ITEM)
+        n = len(block.text.split())
+        if n < rules.short_sentence_min_words and n < rules.min_words:
+            sh, text, cut = None, block.text, []  # too short to repeat a paragraph or to be repeated
+        else:
+            sh = shingles(block.text, rules.shingle)
+            text, cut = _drop_repeats(block.text, sh, earlier, rules, views, model, block.kind == LIST_ITEM)
         removed.extend(cut)
         if not text:
             continue
