@@ -36,7 +36,6 @@ from .signals import STOPWORDS, ends_sentence, is_date_line, sentence_spans
 
 _CLOSERS = " \"'”’»)]"
 _PUNCT = re.compile(r"[^\w\s]", re.U)
-_SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
 #: quotation marks that open a quote, with the marks that close them
 _QUOTE_SPAN = re.compile(r"“([^“”]{20,}?)”|\"([^\"]{20,}?)\"|«([^«»]{20,}?)»|‘([^‘’]{40,}?)’(?!\w)")
@@ -158,9 +157,18 @@ class QuoteRules:
                      self.trigram_containment, self.trigram_candidate_containment)
 
 
+#: _PUNCT's answer for every ASCII character, as a str.translate table (built from _PUNCT itself)
+_ASCII_PUNCT = {c: " " for c in range(128) if _PUNCT.match(chr(c))}
+
+
 def normalise(text: str) -> str:
+    """Case folded, NFKC, every character other than a word character or a space made a space,
+    spaces collapsed. An ASCII text (NFKC leaves it as it is) is translated in one C pass instead of
+    the regex substitution (half the cost; the same string, tests/test_quotes.py)."""
+    if text.isascii():
+        return " ".join(text.lower().translate(_ASCII_PUNCT).split())
     text = unicodedata.normalize("NFKC", text).lower()
-    return _SPACE.sub(" ", _PUNCT.sub(" ", text)).strip()
+    return " ".join(_PUNCT.sub(" ", text).split())  # str.split's spaces are \s's (Py_UNICODE_ISSPACE)
 
 
 def shingles(text: str, k: int = 5) -> frozenset[str]:

@@ -263,3 +263,23 @@ def test_templated_list_items_are_not_repeats_of_each_other_but_a_verbatim_item_
     doc = Document("x", "x", "text", blocks=(Block(plan, LIST_ITEM), Block(SAME_TOPIC), Block(plan, LIST_ITEM)),
                    stopword_language="en")
     assert [r.rule for r in dedup_quotes(doc).removed] == ["repeated_paragraph"]
+
+
+def test_normalise_reads_ascii_and_other_text_as_its_regex_definition_does():
+    """normalise's ASCII path (str.translate) gives what NFKC, lower-casing and the regexes give."""
+    import random
+    import re
+    import unicodedata
+
+    from newsclean.quotes import normalise
+
+    def by_regex(text):
+        text = unicodedata.normalize("NFKC", text).lower()
+        return re.sub(r"\s+", " ", re.sub(r"[^\w\s]", " ", text)).strip()
+
+    rng = random.Random(7)
+    alphabet = [chr(c) for c in range(128)] + list("éÉß’“”«»\u00a0\u2009\u3000ﬁＡ①İΣ")
+    texts = ["", " ", "\x1c\x1fa b", "Tab\tand\nnewline\r\x0bvt", "“Quoted,” she said — 40%.", ORIGINAL]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 60))) for _ in range(3000)]
+    for text in texts:
+        assert normalise(text) == by_regex(text), repr(text)
