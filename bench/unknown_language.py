@@ -40,24 +40,7 @@ from newsclean import block_model as bm  # noqa: E402
 THRESHOLD = 0.4
 
 
-def build_unknown(cache: Path | None):
-    """The text dumps' rows as a page in a language without word lists gives them."""
-    import newsclean.pipeline as pipeline
-
-    guess, sources = pipeline.guess_language_by_stopwords, tb.SOURCES
-    pipeline.guess_language_by_stopwords = lambda text: None
-    tb.SOURCES = {name: (folder, ("text",)) for name, (folder, _) in sources.items()}
-    try:
-        return tb.build(cache)
-    finally:
-        pipeline.guess_language_by_stopwords, tb.SOURCES = guess, sources
-
-
-def merge(a, b):
-    out = {k: np.concatenate([a[k], b[k]]) for k in ("X", "y", "ruled", "texts")}
-    out["page"] = np.concatenate([a["page"], b["page"] + len(a["meta"])])
-    out["meta"] = np.concatenate([a["meta"], b["meta"]])
-    return out
+build_unknown, merge = tb.build_unknown, tb.merge
 
 
 def oof(data, unknown_rows: np.ndarray, train_mask: np.ndarray, folds: int = 5, copy_weight: float = 1.0) -> np.ndarray:
