@@ -40,9 +40,6 @@ from newsclean import block_model as bm  # noqa: E402
 THRESHOLD = 0.4
 
 
-build_unknown, merge = tb.build_unknown, tb.merge
-
-
 def oof(data, unknown_rows: np.ndarray, train_mask: np.ndarray, folds: int = 5, copy_weight: float = 1.0) -> np.ndarray:
     """Out-of-fold stage-2 probabilities of every row, the models fitted on rows of ``train_mask``
     (an unknown-language copy weighs ``copy_weight`` times its page)."""
@@ -90,8 +87,8 @@ def main() -> None:
     ap.add_argument("--copy-weight", type=float, default=1.0, help="weight of an unknown-language copy against its page")
     a = ap.parse_args()
     normal = tb.build(a.cache)
-    unknown = build_unknown(a.cache.with_name(a.cache.stem + "_unknown.npz") if a.cache else None)
-    data = merge(normal, unknown)
+    unknown = tb.build_unknown(a.cache.with_name(a.cache.stem + "_unknown.npz") if a.cache else None)
+    data = tb.merge(normal, unknown)
     unknown_rows = np.r_[np.zeros(len(normal["y"]), bool), np.ones(len(unknown["y"]), bool)]
     print(f"{len(normal['meta'])} pages as they are, {len(unknown['meta'])} text dumps as unknown-language pages; "
           f"out of fold (folds by domain), threshold {THRESHOLD}")
