@@ -8,7 +8,9 @@ wordfreq's tokenizer splits it: hyphens separate tokens, apostrophes at their en
 an apostrophe inside a token does not separate it (wordfreq splits after a one- or two-letter
 start followed by a vowel or 'h', as in "l'arc": such words go to wordfreq). Its frequencies are
 read from wordfreq's own data file and combined with wordfreq's own arithmetic. Every other word
-(digits, other letters, that elision, anything unusual) goes to wordfreq itself.
+(digits, other letters, that elision, anything unusual) is split by wordfreq's own tokenizer and
+looked up in the same dictionary with wordfreq's digit rule: wordfreq's ``zipf_frequency`` would
+load a second copy of the English list (~35 MB more in every process that meets such a word).
 tests/test_word_frequency.py compares the two on every word of the English list and on generated
 words.
 """
@@ -66,17 +68,23 @@ def _tokens(word: str) -> list[str] | None:
     return tokens
 
 
-def _zipf_of_tokens(tokens: list[str]) -> float:
-    """wordfreq's ``_word_frequency`` with minimum 10^-9 and ``zipf_frequency``'s rounding."""
+def _zipf_of_tokens(tokens: list[str], digits: bool = False) -> float:
+    """wordfreq's ``_word_frequency`` with minimum 10^-9 and ``zipf_frequency``'s rounding; with
+    ``digits``, its digit rule too (a token's digits read as zeros, times ``digit_freq``)."""
     minimum = 10 ** (0 - 9)  # zipf_to_freq(0): what wordfreq gives a word it does not know
     freq = minimum
     if tokens:
         freqs = _frequencies()
+        if digits:
+            from wordfreq.numbers import digit_freq, smash_numbers
         one_over_result = 0.0
         for token in tokens:
-            f = freqs.get(token)
+            smashed = smash_numbers(token) if digits else token
+            f = freqs.get(smashed)
             if f is None:
                 break
+            if smashed != token:
+                f *= digit_freq(token)
             one_over_result += 1.0 / f
         else:
             unrounded = max(1.0 / one_over_result, minimum)
@@ -90,7 +98,7 @@ def zipf_en(word: str) -> float:
     """``wordfreq.zipf_frequency(word, "en")``."""
     tokens = _tokens(word)
     if tokens is None:
-        from wordfreq import zipf_frequency
+        from wordfreq.tokens import lossy_tokenize
 
-        return zipf_frequency(word, "en")
+        return _zipf_of_tokens(lossy_tokenize(word, "en"), digits=True)
     return _zipf_of_tokens(tokens)

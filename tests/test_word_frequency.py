@@ -23,6 +23,12 @@ def test_zipf_en_is_wordfreqs_on_its_word_list_and_on_generated_words():
     letters = "abcdefghijklmnopqrstuvwxyzAEIOUHY'’-"
     sample += ["".join(rng.choice(letters) for _ in range(rng.randint(1, 10))) for _ in range(30_000)]
     sample += ["", "-", "'", "l'arc", "qu'un", "d'heure", "o'neill", "rock'n'roll", "x''y", "abc123", "naïve", "Straße"]
+    # words wordfreq's own tokenizer splits (digits, other letters, symbols): read here from the same list
+    others = "abcdeéüßçñøłİı0123456789'’-.,/:%$€#@_&ó中文日本"
+    sample += ["".join(rng.choice(others) for _ in range(rng.randint(1, 9))) for _ in range(20_000)]
+    sample += [str(rng.randint(0, 10 ** rng.randint(1, 7))) + rng.choice(["", "th", "s", "%", "km", ".5", ",000"])
+               for _ in range(5_000)]
+    sample += ["covid-19", "1990s", "3.14", "2,000", "G7", "mp3", "£20", "x86-64", "café", "Ελλάδα", "Москва"]
     wrong = [w for w in sample if zipf_en(w) != zipf_frequency(w, "en")]
     assert wrong == []
 
