@@ -82,7 +82,10 @@ def test_langdetect_probabilities_are_langdetects_own_to_the_last_bit():
     profiles = _profiles()  # newsclean's own load of the same files, as one matrix
     assert profiles.langlist == reference.langlist and list(profiles.index) == list(reference.word_lang_prob_map)
     lists = np.array([reference.word_lang_prob_map[w] for w in profiles.index])
-    assert np.array_equal(lists.view(np.int64), profiles.probs.view(np.int64))  # bit for bit
+    dense = profiles.rows(np.arange(len(profiles.index)))
+    assert np.array_equal(lists.view(np.int64), dense.view(np.int64))  # bit for bit
+    some = [5, 0, len(profiles.index) - 1, 5, 17]  # any rows in any order, repeats included
+    assert np.array_equal(profiles.rows(some).view(np.int64), lists[some].view(np.int64))
     compared = 0
     for text in texts:
         ours, theirs, matrix = reference.create(), reference.create(), _detector_factory().create()
