@@ -40,11 +40,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("folder", nargs="?", type=Path, default=DEFAULT)
     ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--suffix", default=".txt", help=".txt (text dumps) or .html")
+    ap.add_argument("--suffix", default=".txt", help=".txt (text dumps), .md or .html (gzipped copies too)")
     ap.add_argument("--garble", choices=("fast", "lm"), default="fast", help="the garble stage's mode")
     ap.add_argument("--limit", type=int, default=0, help="only the first N files (0: all)")
     a = ap.parse_args()
-    files = sorted(a.folder.glob(f"*{a.suffix}"))[:a.limit or None]
+    files = sorted(f for f in a.folder.iterdir()
+                   if f.name.endswith(a.suffix) or f.name.endswith(a.suffix + ".gz"))[:a.limit or None]
     config = PipelineConfig(garble=GarbleRules(mode=a.garble))
     raws = [(f.read_bytes(), f.name) for f in files]
     times: dict[str, list[float]] = defaultdict(list)
