@@ -305,7 +305,7 @@ def candidate_rules(lowered: str) -> list[str]:
     return sorted(found, key=_ORDER.__getitem__)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def first_matching_rule(text: str, n_words: int, skip: frozenset[str] = frozenset()) -> PatternRule | None:
     """The first pattern family a line belongs to, or None (cached: stages ask about the same lines);
     rules named in ``skip`` are not tried.

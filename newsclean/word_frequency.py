@@ -93,7 +93,7 @@ def _zipf_of_tokens(tokens: list[str], digits: bool = False) -> float:
     return round(math.log(freq, 10) + 9, 2)
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=65536)
 def zipf_en(word: str) -> float:
     """``wordfreq.zipf_frequency(word, "en")``."""
     tokens = _tokens(word)
