@@ -94,8 +94,12 @@ def task_runner_for(workers: int, dask_address: str | None):
 
 
 @flow(name="newsclean-clean-batches", log_prints=True)
-def clean_batches_flow(files: list[tuple[str, str]], out_dir: str, options: dict, incremental: bool) -> dict:
-    """The runner over ``files`` with one task per batch, on the task runner the parent chose."""
+def clean_batches_flow(raw_paths: list[str], out_dir: str, options: dict, incremental: bool) -> dict:
+    """The runner over the files under ``raw_paths`` with one task per batch, on the task runner the
+    parent chose. The folders, not the file list, are its parameters: Prefect's server refuses a
+    flow run whose parameters pass 512 KB serialized (~3,000 file names)."""
+    files = discover(raw_paths)
+    get_run_logger().info("%d files under %s", len(files), raw_paths)
     run = clean_incremental if incremental else clean_files
     return run(files, out_dir, batch_runner=_task_batches, **options).as_dict()
 
@@ -114,8 +118,8 @@ def clean_flow(raw_paths: list[str] | None = None, out_dir: str = "clean",
     of that many processes, ``dask_address`` on an existing cluster (``tcp://HOST:PORT``);
     ``fields`` renames JSON Lines fields (``["html=raw_html"]``); ``garble`` is "fast" or "lm"."""
     logger = get_run_logger()
-    files = discover(raw_paths or ["raw"])  # a missing folder raises: the run fails, output untouched
-    logger.info("%d files under %s", len(files), raw_paths or ["raw"])
+    raw_paths = [str(p) for p in raw_paths or ["raw"]]
+    discover(raw_paths)  # a missing or empty folder raises here: the run fails, output untouched
     config = PipelineConfig(limits=InputLimits(max_bytes=int(max_mb * 1024 * 1024), seconds=time_budget),
                             garble=GarbleRules(mode=garble))
     if garble == "lm":  # convert the model once here, not in every worker (a missing package raises)
@@ -130,7 +134,7 @@ def clean_flow(raw_paths: list[str] | None = None, out_dir: str = "clean",
         options.update(force=force)
     runner = task_runner_for(workers, dask_address)
     inner = clean_batches_flow if runner is None else clean_batches_flow.with_options(task_runner=runner)
-    summary = inner(files, out_dir, options, incremental)
+    summary = inner(raw_paths, out_dir, options, incremental)
     create_markdown_artifact(key="newsclean-run-summary",
                              markdown=summary_markdown(summary, out_dir, _first_rejects(Path(out_dir))),
                              description=f"newsclean: {summary['documents']} cleaned, {summary['rejected']} rejected")
