@@ -328,19 +328,26 @@ def incremental_pages(todo: list[tuple[str, str]], seen: dict, version: str, rec
         yield page
 
 
-def corpus_from_store(todo: Iterable[Page], store, rules=None) -> CorpusLines:
-    """Count the lines of inputs the store has not counted yet (in one transaction), then the
-    repeated lines of everything counted so far, in this run and before."""
+#: inputs the corpus pre-pass counts per transaction of the state store: their line keys are held
+#: until committed (all of a 100,000-file first run at once took ~1 KB a page, growing with the corpus)
+CORPUS_CHUNK = 2000
+
+
+def corpus_from_store(todo: Iterable[Page], store, rules=None, chunk: int = CORPUS_CHUNK) -> CorpusLines:
+    """Count the lines of inputs the store has not counted yet (``chunk`` inputs per transaction: a
+    killed run leaves whole chunks counted, and its next run counts the rest), then the repeated
+    lines of everything counted so far, in this run and before."""
     from .corpus import CorpusRules
 
     rules = rules or CorpusRules()
-    counted = store.counted_documents()
     fresh = []
     for page in todo:
         found = article_and_lines(page, rules)
-        if found and found[0] not in counted:
-            counted.add(found[0])
+        if found:
             fresh.append(found)
+            if len(fresh) >= chunk:
+                store.add_corpus_documents(fresh)
+                fresh = []
     store.add_corpus_documents(fresh)
     total, rows = store.corpus_totals(rules.min_documents)
     need = max(rules.min_documents, rules.min_share * total)

@@ -264,20 +264,30 @@ class StateStore:
                 c.execute(insert(blobs).values(name=name, version=version, data=data))
 
     # corpus line counts ---------------------------------------------------------------------
-    def counted_documents(self) -> set[str]:
-        with self.engine.connect() as c:
-            return {r.raw_sha256 for r in c.execute(select(corpus_documents.c.raw_sha256))}
-
     def add_corpus_documents(self, docs: list[tuple[str, int, set[int]]]) -> None:
-        """``(raw_sha256, article key, line keys)`` of inputs not counted before, in one transaction;
-        a document whose longest line was already counted (a copy of one article) adds nothing."""
+        """``(raw_sha256, article key, line keys)`` of inputs, in one transaction: an input counted
+        before (the same raw bytes, in this call or an earlier one) is skipped, and a document whose
+        longest line was already counted (a copy of one article) adds nothing. What is read back from
+        the store is only what these inputs touch, so a call's memory is bounded by its own inputs."""
         if not docs:
             return
         with self.engine.begin() as c:
-            articles = {r.article for r in c.execute(select(corpus_documents.c.article)
-                                                     .where(corpus_documents.c.counted.is_(True)))}
+            shas = list({sha for sha, _, _ in docs})
+            done: set[str] = set()
+            for i in range(0, len(shas), 900):  # under SQLite's bound-parameter limit
+                done.update(r.raw_sha256 for r in c.execute(
+                    select(corpus_documents.c.raw_sha256).where(corpus_documents.c.raw_sha256.in_(shas[i:i + 900]))))
+            wanted = list({signed64(article) for _, article, _ in docs})
+            articles: set[int] = set()
+            for i in range(0, len(wanted), 900):
+                articles.update(r.article for r in c.execute(
+                    select(corpus_documents.c.article).where(corpus_documents.c.counted.is_(True),
+                                                             corpus_documents.c.article.in_(wanted[i:i + 900]))))
             counts: dict[int, int] = {}
             for raw_sha, article, keys in docs:
+                if raw_sha in done:
+                    continue
+                done.add(raw_sha)
                 fresh = signed64(article) not in articles
                 articles.add(signed64(article))
                 c.execute(insert(corpus_documents).values(raw_sha256=raw_sha, article=signed64(article), counted=fresh))
@@ -285,7 +295,7 @@ class StateStore:
                     for k in keys:
                         counts[signed64(k)] = counts.get(signed64(k), 0) + 1
             keys, known = list(counts), {}
-            for i in range(0, len(keys), 900):  # under SQLite's bound-parameter limit
+            for i in range(0, len(keys), 900):
                 known.update((r.key, r.documents) for r in c.execute(
                     select(corpus_lines).where(corpus_lines.c.key.in_(keys[i:i + 900]))))
             new = [{"key": k, "documents": n} for k, n in counts.items() if k not in known]

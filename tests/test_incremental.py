@@ -320,3 +320,36 @@ def test_two_folders_with_the_same_file_names_give_distinct_sources(tmp_path):
     out = tmp_path / "out"
     assert runner.invoke(app, ["clean", str(tmp_path / "siteA"), str(tmp_path / "siteB"), "--out", str(out)]).exit_code == 0
     assert sorted(r["source"] for r in load_jsonl(out / "documents.jsonl")) == ["siteA/article.txt", "siteB/article.txt"]
+
+
+def test_corpus_pre_pass_counts_in_chunks_as_in_one_transaction(tmp_path):
+    """The pre-pass commits its counts every few inputs (its memory bounded by a chunk, not by the
+    corpus): chunks of 3 give the same repeated lines and document count as one transaction, with
+    byte-identical inputs and copies of one article falling across chunk boundaries, and a second
+    pass over the same inputs counts nothing again."""
+    from newsclean.readers import pages
+    from newsclean.run import corpus_from_store
+    from newsclean.state import StateStore
+
+    src = make_corpus(tmp_path / "raw", 10)
+    samples = sorted(RAW.glob("*.txt"))
+    shutil.copy(src / "001.txt", src / "900_same_bytes.txt")  # counted once
+    shutil.copy(samples[0], src / "901_plain.txt")
+    shutil.copy(samples[0], src / "950_plain_again.txt")
+    topics = "roads schools water parks housing buses libraries markets bridges clinics ferries farms".split()
+    for i, topic in enumerate(topics):  # site furniture: the same short lines on twelve pages
+        (src / f"5{i:02d}.txt").write_text(f"Sign in to your account\n\nMost Read Today\n\nA local story about {topic} "
+                                           f"that the paper ran this week, with a few words of its own in it.\n",
+                                           encoding="utf-8")
+    files = discover([src])
+    results = {}
+    for chunk in (3, 10 ** 6):
+        store = StateStore(f"sqlite:///{tmp_path / f'state-{chunk}.sqlite'}")
+        corpus = corpus_from_store(pages(files), store, chunk=chunk)
+        again = corpus_from_store(pages(files), store, chunk=chunk)
+        store.close()
+        assert (again.documents, again.repeated) == (corpus.documents, corpus.repeated)
+        results[chunk] = corpus
+    small, whole = results[3], results[10 ** 6]
+    assert small.documents == whole.documents == 5 + 12  # five articles (their copies count once), twelve pages
+    assert small.repeated == whole.repeated and small.repeated  # the furniture lines are found either way
