@@ -283,3 +283,23 @@ def test_normalise_reads_ascii_and_other_text_as_its_regex_definition_does():
     texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 60))) for _ in range(3000)]
     for text in texts:
         assert normalise(text) == by_regex(text), repr(text)
+
+
+def test_an_unmatched_quote_mark_does_not_make_a_quote_of_the_paragraphs_after_it():
+    """A stray opening mark pairs with the next closing mark paragraphs later: that span is no
+    quotation, and as one it contained every quote of the page and linked unrelated ones."""
+    from newsclean.quotes import find_quotes
+
+    first = "“The budget will be balanced by the end of the year without new taxes,” the mayor said."
+    second = "Residents asked about the bridge. “We will repair it before the winter storms arrive,” he said."
+    stray = "The review gave it a 4.5\" screen and a battery that lasts two days in normal use for most people."
+    text = "\n\n".join([stray, "A paragraph about the launch event and the prices in several markets today.",
+                       'It ended with the words "and that is all we can say about the plans for next year."', first])
+    found = [q for _, _, q, _ in find_quotes(text)]
+    assert all("\n" not in q for q in found) and found == [
+        "and that is all we can say about the plans for next year.",
+        "The budget will be balanced by the end of the year without new taxes,"]
+    index = QuoteIndex()
+    index.add({"id": "a", "source": "a.txt", "text": text})
+    index.add({"id": "b", "source": "b.txt", "text": stray + "\n\n" + second + ' And then "a closing mark'})
+    assert all(len(r["documents"]) == 1 for r in index.rows())  # nothing here is the same statement
