@@ -37,8 +37,8 @@ from .signals import STOPWORDS, ends_sentence, is_date_line, sentence_spans
 _CLOSERS = " \"'”’»)]"
 _PUNCT = re.compile(r"[^\w\s]", re.U)
 _WORD = re.compile(r"\w+")
-#: a quotation: the words between a pair of marks inside one paragraph. An unmatched mark paired
-#: with one paragraphs later made 3,000-word "quotes" (22% of the quotes found on copies of the WCXB
+#: a quotation: the words between a pair of marks inside one paragraph. A stray mark paired with
+#: a mark paragraphs later made 3,000-word "quotes" (22% of the quotes found on copies of the WCXB
 #: dev pages) that contained everything and chained unrelated quotes into one statement across 116 pages
 _QUOTE_SPAN = re.compile(r"“([^“”\n]{20,}?)”|\"([^\"\n]{20,}?)\"|«([^«»\n]{20,}?)»|‘([^‘’\n]{40,}?)’(?!\w)")
 #: any quotation, however short
