@@ -23,6 +23,13 @@ after checking that newsclean's numpy scoring gives sklearn's probabilities.
 lexicon does not know (nearly every non-English page), one with its stopword list and one with none,
 each in its page's fold and reported apart ("text, words unknown", "text, no list"); the threshold
 is still chosen on the pages as they are. The shipped model has none (FOREIGN_COPY_WEIGHT says why).
+
+``--unknown-words-model`` trains, beside the model above (fitted on the pages as they are, as without
+the option), a second pair of stages on the copies with no stopword list alone: the pipeline scores a
+page with it when the page has no stopword list and the lexicon knows few of its words
+(block_model.UNKNOWN_WORDS_BELOW), as a page in a language newsclean has no lists for. The figures
+printed are those of the two routed as the pipeline routes them, each page by its fold's lexicon (a
+copy with no list always goes to the second pair, one with its list to the first).
 """
 from __future__ import annotations
 
@@ -275,42 +282,82 @@ def main() -> None:
     ap.add_argument("--foreign-copies", type=float, default=FOREIGN_COPY_WEIGHT, metavar="WEIGHT",
                     help="train also on the text dumps read as pages of unknown words, with and without a "
                          f"stopword list, each copy weighing WEIGHT times its page (0: none; default {FOREIGN_COPY_WEIGHT})")
+    ap.add_argument("--threshold", type=float, metavar="T",
+                    help="write (and the fold models) with this article threshold, not the best out of fold "
+                         "(the shipped 0.4: 0.4 and 0.5 have been within 0.0002 of each other out of fold)")
+    ap.add_argument("--unknown-words-model", action="store_true",
+                    help="also train the stages for pages whose words the lexicon does not know, on those copies alone")
+    ap.add_argument("--keep-main", action="store_true",
+                    help="with --write: keep the shipped main stages and lexicon, (re)write only the unknown-words stages")
     a = ap.parse_args()
+    if a.unknown_words_model and a.foreign_copies > 0:
+        ap.error("--unknown-words-model trains the copies apart; leave --foreign-copies at 0")
     data = build(a.cache)
     copy = np.zeros(len(data["y"]), bool)
-    if a.foreign_copies > 0:
+    if a.foreign_copies > 0 or a.unknown_words_model:
         data, copy = with_foreign_copies(data, a.cache)
     X, y, page = data["X"], data["y"].astype(int), data["page"]
     words = np.expm1(X[:, bm.OWN_FEATURES.index("log_words")])
-    w = weights(words, page) * np.where(copy, a.foreign_copies, 1.0)
+    w = weights(words, page) * np.where(copy, 1.0 if a.unknown_words_model else a.foreign_copies, 1.0)
+    # the rows each pair of stages learns from: the main pair the pages as they are, unless copies
+    # join them (--foreign-copies); the unknown-words pair the copies with no stopword list
+    main_rows = ~copy if a.unknown_words_model else np.ones(len(y), bool)
+    no_list = np.array([m[1] == "text, no list" for m in data["meta"]])[page] if a.unknown_words_model else copy
+    has_list = X[:, bm.OWN_FEATURES.index("has_stopword_list")] > 0
     domains = np.array([data["meta"][k][3] for k in page])
     folds = domain_folds(domains, a.folds)  # a copy is in its page's fold: no site is seen out of fold
     texts = list(data["texts"])
     token_sets = [frozenset() if copy[i] else bm.lexical_tokens(t) for i, t in enumerate(texts)]
     lex = np.zeros((len(y), 2), dtype=np.float32)  # out of fold: each block scored by a lexicon of other sites
+    routed = np.zeros(len(y), bool)  # rows of pages the unknown-words stages score, as the pipeline routes them
     fold_parts = []
     for tr, te in folds:
         lexicon, vocab, lr = fit_lexicon(token_sets, y, w, domains, tr[~copy[tr]])
         lex[te] = lexicon.features(["" if copy[i] else texts[i] for i in te])  # a copy's words are unknown
         fold_parts.append(_lexicon_arrays(vocab, lr))
+        if a.unknown_words_model:
+            in_fold = np.zeros(len(y), bool)
+            in_fold[te] = True
+            for lo, hi in _bounds(page):
+                if in_fold[lo] and not copy[lo] and not has_list[lo:hi].any():
+                    routed[lo:hi] = lexicon.features_and_share(texts[lo:hi])[1] < bm.UNKNOWN_WORDS_BELOW
+    routed |= no_list
+    if a.unknown_words_model:
+        lex[no_list] = bm.Lexicon.unknown(int(no_list.sum()))  # what the pipeline gives those stages
     X1 = np.concatenate([bm.stage1_features(X[lo:hi], lex[lo:hi]) for lo, hi in _bounds(page)])
-    p1 = np.zeros(len(y))
-    for k, (tr, te) in enumerate(folds):
-        clf = fit(X1[tr], y[tr], w[tr])
-        p1[te] = clf.predict_proba(X1[te])[:, 1]
-        fold_parts[k].update(bm.forest_arrays(clf._predictors, clf._baseline_prediction.item(), "stage1"))
-    X2 = stage2_matrix(X1, p1, page)
+    pairs = [("stage", main_rows)] + ([("unknown_stage", no_list)] if a.unknown_words_model else [])
+    p1s, p2s = [], []
+    for prefix, rows in pairs:
+        p1 = np.zeros(len(y))
+        for k, (tr, te) in enumerate(folds):
+            tr = tr[rows[tr]]
+            clf = fit(X1[tr], y[tr], w[tr])
+            p1[te] = clf.predict_proba(X1[te])[:, 1]
+            fold_parts[k].update(bm.forest_arrays(clf._predictors, clf._baseline_prediction.item(), f"{prefix}1"))
+        p1s.append(p1)
+    X2s = [stage2_matrix(X1, p1, page) for p1 in p1s]
     if a.quick is not None:
         best = (None, a.quick, None)
         a.write = True
         folds = []
-    p2 = np.zeros(len(y))
-    for k, (tr, te) in enumerate(folds):
-        clf = fit(X2[tr], y[tr], w[tr])
-        p2[te] = clf.predict_proba(X2[te])[:, 1]
-        fold_parts[k].update(bm.forest_arrays(clf._predictors, clf._baseline_prediction.item(), "stage2"))
+    for (prefix, rows), X2 in zip(pairs, X2s):
+        p2 = np.zeros(len(y))
+        for k, (tr, te) in enumerate(folds):
+            tr = tr[rows[tr]]
+            clf = fit(X2[tr], y[tr], w[tr])
+            p2[te] = clf.predict_proba(X2[te])[:, 1]
+            fold_parts[k].update(bm.forest_arrays(clf._predictors, clf._baseline_prediction.item(), f"{prefix}2"))
+        p2s.append(p2)
+    if a.unknown_words_model:
+        for k in range(len(fold_parts)):
+            fold_parts[k]["unknown_words_below"] = np.float64(bm.UNKNOWN_WORDS_BELOW)
+        if a.quick is None:
+            pages = {int(v) for v in np.unique(page[routed & ~copy])}
+            print(f"routed to the unknown-words stages: every copy with no list, and {len(pages)} of {int(page[~copy].max()) + 1} "
+                  f"pages as they are: {', '.join(data['meta'][k][2][:12] for k in sorted(pages))}")
+    p1 = np.where(routed, p1s[-1], p1s[0])
     if a.quick is None:
-        best = cross_validated(data, p1, p2, y, a, copy)
+        best = cross_validated(data, p1, np.where(routed, p2s[-1], p2s[0]), y, a, copy)
     if a.fold_models is not None:  # for bench/extraction.py --fold-models: the whole pipeline out of fold
         a.fold_models.mkdir(parents=True, exist_ok=True)
         for k, arrays in enumerate(fold_parts):
@@ -319,7 +366,7 @@ def main() -> None:
         print(f"wrote {len(fold_parts)} fold models to {a.fold_models} (threshold {best[1]})")
     if not a.write:
         return
-    write(X1, p1, y, w, page, token_sets, domains, best[1], copy)
+    write(X1, p1s, y, w, page, token_sets, domains, best[1], copy, [rows for _, rows in pairs], a.keep_main)
 
 
 def cross_validated(data, p1, p2, y, a, copy):
@@ -328,11 +375,11 @@ def cross_validated(data, p1, p2, y, a, copy):
           f"stage-2 {np.mean((p2[real] >= 0.5) == y[real]):.3f} (out of fold, {a.folds} folds grouped by domain)")
     real_pages = set(data["page"][real].tolist())
     best = None
-    for threshold in (0.3, 0.4, 0.5, 0.6):
+    for threshold in sorted({0.3, 0.4, 0.5, 0.6} | ({a.threshold} if a.threshold is not None else set())):
         rows = page_scores(data, p2, threshold)
         f1 = statistics.fmean(r[2] for k, r in enumerate(rows) if k in real_pages)  # chosen on the pages as they are
         print(f" threshold {threshold}: mean page F1 {f1:.4f}")
-        if best is None or f1 > best[0]:
+        if best is None or (f1 > best[0] if a.threshold is None else threshold == a.threshold):
             best = (f1, threshold, rows)
     if a.cache is not None:
         np.save(a.cache.with_name("blocks_oof.npy"), p2)
@@ -343,23 +390,38 @@ def cross_validated(data, p1, p2, y, a, copy):
     return best
 
 
-def write(X1, p1, y, w, page, token_sets, domains, threshold, copy):
-    lexicon, vocab, lr = fit_lexicon(token_sets, y, w, domains, np.flatnonzero(~copy))
-    clf1 = fit(X1, y, w)
-    X2_all = stage2_matrix(X1, p1, page)  # stage 2 learns from out-of-fold stage-1 probabilities
-    clf2 = fit(X2_all, y, w)
-    arrays = {**bm.forest_arrays(clf1._predictors, clf1._baseline_prediction.item(), "stage1"),
-              **bm.forest_arrays(clf2._predictors, clf2._baseline_prediction.item(), "stage2"),
-              "threshold": np.float64(threshold), "stage2_names": np.array(bm.STAGE2_FEATURES),
-              **_lexicon_arrays(vocab, lr)}
-    f1, f2 = bm._forest(arrays, "stage1"), bm._forest(arrays, "stage2")
-    sample = slice(0, min(len(y), 20000))
-    diff1 = np.abs(f1.proba(X1[sample]) - clf1.predict_proba(X1[sample])[:, 1]).max()
-    diff2 = np.abs(f2.proba(X2_all[sample]) - clf2.predict_proba(X2_all[sample])[:, 1]).max()
-    assert diff1 < 1e-6 and diff2 < 1e-6, (diff1, diff2)
+def write(X1, p1s, y, w, page, token_sets, domains, threshold, copy, row_sets, keep_main=False):
+    """Fit each pair of stages on all its rows (the main pair, then the unknown-words pair when
+    there is one) and write them with the lexicon to the shipped model; ``keep_main`` keeps the
+    shipped main pair, lexicon and threshold (a refit of the same rows moves by the thread count's
+    summation order, and every page the main pair scores would change with it)."""
+    pairs = list(zip(("stage", "unknown_stage"), p1s, row_sets))
+    if keep_main:
+        with np.load(bm.MODEL_PATH, allow_pickle=False) as shipped:
+            arrays = {k: shipped[k] for k in shipped.files if not k.startswith("unknown_")}
+        pairs = pairs[1:]
+    else:
+        lexicon, vocab, lr = fit_lexicon(token_sets, y, w, domains, np.flatnonzero(~copy))
+        arrays = {"threshold": np.float64(threshold), "stage2_names": np.array(bm.STAGE2_FEATURES),
+                  **_lexicon_arrays(vocab, lr)}
+    if len(row_sets) > 1:
+        arrays["unknown_words_below"] = np.float64(bm.UNKNOWN_WORDS_BELOW)
+    diffs = []
+    for prefix, p1, rows in pairs:
+        X1r, yr, wr = X1[rows], y[rows], w[rows]
+        clf1 = fit(X1r, yr, wr)
+        X2r = stage2_matrix(X1, p1, page)[rows]  # stage 2 learns from out-of-fold stage-1 probabilities
+        clf2 = fit(X2r, yr, wr)
+        arrays.update(bm.forest_arrays(clf1._predictors, clf1._baseline_prediction.item(), f"{prefix}1"))
+        arrays.update(bm.forest_arrays(clf2._predictors, clf2._baseline_prediction.item(), f"{prefix}2"))
+        f1, f2 = bm._forest(arrays, f"{prefix}1"), bm._forest(arrays, f"{prefix}2")
+        sample = slice(0, min(len(yr), 20000))
+        diffs += [np.abs(f1.proba(X1r[sample]) - clf1.predict_proba(X1r[sample])[:, 1]).max(),
+                  np.abs(f2.proba(X2r[sample]) - clf2.predict_proba(X2r[sample])[:, 1]).max()]
+    assert max(diffs) < 1e-6, diffs
     np.savez_compressed(bm.MODEL_PATH, **arrays)
     print(f"wrote {bm.MODEL_PATH} ({bm.MODEL_PATH.stat().st_size // 1024} KB; numpy vs sklearn max diff "
-          f"{max(diff1, diff2):.1e}); threshold {threshold}")
+          f"{max(diffs):.1e}); threshold {threshold}")
 
 
 def _lexicon_arrays(vocab, lr) -> dict:

@@ -188,14 +188,27 @@ class Lexicon:
         self.intercept = float(intercept)
 
     def features(self, texts: list[str]) -> np.ndarray:
+        return self.features_and_share(texts)[0]
+
+    def features_and_share(self, texts: list[str]) -> tuple[np.ndarray, float]:
+        """(LEXICAL_FEATURES of each block, the share of all the blocks' lexicon tokens it knows)."""
         out = np.zeros((len(texts), 2), dtype=np.float32)
         w = self.weights
+        n_known = n_tokens = 0
         for i, text in enumerate(texts):
             toks = lexical_tokens(text)
             known = [w[t] for t in toks if t in w]
             out[i, 0] = self.intercept + sum(known)
             out[i, 1] = len(known) / len(toks) if toks else 0.0
-        return out
+            n_known += len(known)
+            n_tokens += len(toks)
+        return out, (n_known / n_tokens if n_tokens else 0.0)
+
+    @staticmethod
+    def unknown(n: int) -> np.ndarray:
+        """The LEXICAL_FEATURES the unknown-words stages read for ``n`` blocks: zeros, in training as
+        here (not this lexicon's intercept, which differs between the folds it was trained in)."""
+        return np.zeros((n, 2), dtype=np.float32)
 
 
 def stage1_features(own: np.ndarray, lexical: np.ndarray) -> np.ndarray:
@@ -305,6 +318,17 @@ class Forest:
         return 1.0 / (1.0 + np.exp(-self.raw(X)))
 
 
+#: a page with no stopword list whose blocks' words the lexicon knows fewer of than this share is
+#: scored by the stages trained on such pages (bench/train_blocks.py --unknown-words-model), with
+#: no lexicon features (its weights, read on such a page, are the noise of a few loanwords and
+#: names). The lexicon holds English words of the dev pages. Of the dev pages with no stopword
+#: list, the AEB pages in Korean and Japanese know 0.02-0.12 of their words (out of fold) and the
+#: English ones 0.39 or more (a page of sports results, names and scores; WCXB 0.63+): 0.25 parts
+#: them (at 0.45 that English page went too and lost 0.195 F1). Pages with a list (Russian,
+#: Portuguese, Italian ...) stay with the main stages, which did better on them out of fold.
+UNKNOWN_WORDS_BELOW = 0.25
+
+
 @dataclass(frozen=True)
 class BlockModel:
     lexicon: Lexicon
@@ -312,13 +336,29 @@ class BlockModel:
     stage2: Forest
     #: a block is article when its stage-2 probability is at least this
     threshold: float
+    #: (stage 1, stage 2) trained on pages the lexicon does not know, or None (every page by the above)
+    unknown_words: tuple[Forest, Forest] | None = None
+    unknown_words_below: float = UNKNOWN_WORDS_BELOW
 
     def probabilities(self, own: np.ndarray, texts: list[str]) -> np.ndarray:
+        return self.scored(own, texts)[0]
+
+    def scored(self, own: np.ndarray, texts: list[str]) -> tuple[np.ndarray, float, bool]:
+        """(each block's article probability, the share of the page's words the lexicon knows,
+        whether the unknown-words stages decided: a page with no stopword list whose words the
+        lexicon mostly does not know)."""
         if own.shape[0] == 0:
-            return np.zeros(0)
-        x1 = stage1_features(own, self.lexicon.features(texts))
-        p1 = self.stage1.proba(x1)
-        return self.stage2.proba(stage2_features(x1, p1))
+            return np.zeros(0), 0.0, False
+        lexical, known = self.lexicon.features_and_share(texts)
+        stage1, stage2 = self.stage1, self.stage2
+        unknown = self.unknown_words is not None and known < self.unknown_words_below \
+            and not own[:, _OWN["has_stopword_list"]].any()
+        if unknown:
+            lexical = self.lexicon.unknown(len(texts))
+            stage1, stage2 = self.unknown_words
+        x1 = stage1_features(own, lexical)
+        p1 = stage1.proba(x1)
+        return stage2.proba(stage2_features(x1, p1)), known, unknown
 
 
 def _forest(arrays, prefix: str) -> Forest:
@@ -349,7 +389,10 @@ def load_model(path: Path = MODEL_PATH) -> BlockModel | None:
             raise ValueError(f"{path.name} was trained on other features; run bench/train_blocks.py --write")
         lexicon = Lexicon([str(w) for w in arrays["lexicon_words"]], arrays["lexicon_weights"],
                           float(arrays["lexicon_intercept"]))
-        return BlockModel(lexicon, _forest(arrays, "stage1"), _forest(arrays, "stage2"), float(arrays["threshold"]))
+        unknown = (_forest(arrays, "unknown_stage1"), _forest(arrays, "unknown_stage2")) \
+            if "unknown_stage1_feature" in arrays else None
+        return BlockModel(lexicon, _forest(arrays, "stage1"), _forest(arrays, "stage2"), float(arrays["threshold"]),
+                          unknown, float(arrays["unknown_words_below"]) if unknown else UNKNOWN_WORDS_BELOW)
 
 
 def forest_arrays(predictors, baseline: float, prefix: str) -> dict[str, np.ndarray]:

@@ -397,8 +397,10 @@ def model_inputs(doc: Document, lines: list[_Line], rules: BoilerplateRules = Bo
     return own_features(shapes, run, thread, embedded, headline_like), thread, embedded
 
 
-def _model_removal(line: _Line, p: float, i: int, first: int, last: int, short_run: int) -> Removal:
-    """A block the model judged not article, with its category and the features that decided."""
+def _model_removal(line: _Line, p: float, i: int, first: int, last: int, short_run: int,
+                   unknown_words_share: float | None = None) -> Removal:
+    """A block the model judged not article, with its category and the features that decided (by
+    the unknown-words stages when ``unknown_words_share`` is given)."""
     b = line.block
     link_share = b.link_chars / max(len(b.text), 1)
     if b.images and link_share < 0.5 and line.words <= 40:
@@ -412,6 +414,10 @@ def _model_removal(line: _Line, p: float, i: int, first: int, last: int, short_r
         shape = "headline-like line" if line.words >= 4 else "short line"
     where = "before the article" if i < first else "after the article" if i > last else "inside the article"
     run = f" in a run of {short_run} short lines" if short_run >= 3 else ""
+    if unknown_words_share is not None:
+        return Removal(category, b.text, f"{shape} ({line.words} words){run} {where}, article probability {p:.2f} "
+                                         f"(block model for pages of unknown words: the lexicon knows "
+                                         f"{unknown_words_share:.0%} of this page's words)", "block_model_unknown_words")
     return Removal(category, b.text, f"{shape} ({line.words} words){run} {where}, article probability {p:.2f} "
                                      f"(block model)", "block_model")
 
@@ -425,7 +431,8 @@ def score_layout(doc: Document, rules: BoilerplateRules = BoilerplateRules(),
         return doc
     lines = page_lines(doc, rules, corpus)
     own, _, _ = model_inputs(doc, lines, rules)
-    return doc.with_changes(article_p=tuple(model.probabilities(own, [ln.block.text for ln in lines]).tolist()))
+    p, known, unknown = model.scored(own, [ln.block.text for ln in lines])
+    return doc.with_changes(article_p=tuple(p.tolist()), unknown_words_share=known if unknown else None)
 
 
 def article_threshold() -> float:
@@ -502,10 +509,11 @@ def classify_boilerplate(doc: Document, rules: BoilerplateRules = BoilerplateRul
         elif not keep[i] and is_date_line(line.block.text):
             removed.append(Removal("dateline", line.block.text, "date-only line (timestamp)", "date_line"))
         elif not keep[i]:
-            removed.append(_model_removal(line, float(p[i]), i, first, last, short_runs[i]))
+            removed.append(_model_removal(line, float(p[i]), i, first, last, short_runs[i], doc.unknown_words_share))
         else:
             kept.append(line.block)
-    return doc.with_changes(blocks=tuple(kept), removed=doc.removed + tuple(removed), article_p=())
+    return doc.with_changes(blocks=tuple(kept), removed=doc.removed + tuple(removed), article_p=(),
+                            unknown_words_share=None)
 
 
 def _classify_by_rules(doc: Document, lines: list[_Line], rules: BoilerplateRules) -> Document:

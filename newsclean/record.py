@@ -81,6 +81,9 @@ class Document:
     #: the block model's probability that each block is article text, aligned with ``blocks`` (set by
     #: the layout stage, read by metadata and boilerplate, cleared after); () when not scored
     article_p: tuple[float, ...] = ()
+    #: the share of the page's words the block model's lexicon knows, when the unknown-words stages
+    #: scored ``article_p`` (a page in a language the lexicon does not hold); None otherwise
+    unknown_words_share: float | None = None
     #: metadata the input's container gave (a JSON Lines line's url/title/date, a WARC record's
     #: target URI and date): the hints stage fills what the page itself did not state
     hints: Metadata = field(default_factory=Metadata)

@@ -104,3 +104,86 @@ def test_pages_shorter_than_the_context_window_are_scored():
                 shifted = bm._shifted(values, offset, -1.0)
                 j = i - offset
                 assert shifted[j] == 1.0 if 0 <= j < n else 1.0 not in shifted
+
+
+# pages in languages the lexicon (English words of the dev pages) does not hold: Turkish, which has
+# no stopword list in newsclean, and Spanish, which has one
+MAKALE = [
+    "Belediye meclisi salı günü gece otobüsü ağını genişletme kararı aldı ve gelecek aydan itibaren sabahın "
+    "üçüne kadar çalışacak dört yeni hat ekledi.",
+    "Meclis üyeleri, değişikliğin son trenlerden sonra eve dönme imkânı olmayan vardiyalı çalışanların ve "
+    "personel tutmakta zorlanan restoran sahiplerinin bir yıllık şikâyetlerinin ardından geldiğini söyledi.",
+    "Yeni hatların yılda yaklaşık iki milyona mal olması bekleniyor; belediye bu tutarı bilet ücretlerinden "
+    "değil, otopark gelirlerinden karşılamayı planlıyor.",
+    "Muhalefet, paranın otobüslerin sık sık geciktiği gündüz ağına harcanmasının daha doğru olacağını savundu, "
+    "ancak önerge kısa bir tartışmanın ardından dörde karşı dokuz oyla kabul edildi.",
+    "Hatların altı ay sonra yeniden değerlendirilmesi planlanıyor; belediye o zaman kaç kişinin bu hatları "
+    "kullandığına ve bazılarının banliyölere uzatılıp uzatılmayacağına bakacak.",
+]
+MENU_TR = ["Anasayfa", "Haberler", "Yerel", "Ekonomi", "Spor", "Hava Durumu", "Görüş", "Abone Ol"]
+FOOTER_TR = ["Hakkımızda", "İletişim", "Gizlilik Politikası", "Kullanım Koşulları",
+             "© 2025 Örnek Gazete. Tüm hakları saklıdır."]
+ARTICULO = [
+    "El ayuntamiento aprobó el martes ampliar la red de autobuses nocturnos, con cuatro nuevas líneas que "
+    "funcionarán hasta las tres de la madrugada a partir del próximo mes.",
+    "Los concejales explicaron que el cambio llega después de un año de quejas de trabajadores por turnos que no "
+    "tenían forma de volver a casa tras los últimos trenes, y de hosteleros que no conseguían retener personal.",
+    "Las nuevas líneas costarán unos dos millones al año, que el ayuntamiento piensa cubrir con los ingresos del "
+    "aparcamiento y no con las tarifas, según los presupuestos publicados junto con la votación.",
+]
+
+
+def turkish_dump() -> str:
+    return "\n\n".join(MENU_TR + ["Belediye gece otobüslerini genişletiyor"] + MAKALE + FOOTER_TR) + "\n"
+
+
+def spanish_dump() -> str:
+    return "\n\n".join(["Portada", "Noticias", "Deportes", "El ayuntamiento amplía los autobuses nocturnos"]
+                       + ARTICULO + ["Política de privacidad", "Aviso legal"]) + "\n"
+
+
+def test_the_lexicon_knows_most_words_of_an_english_page_and_few_of_another_language():
+    lexicon = bm.load_model().lexicon
+    english = lexicon.features_and_share(text_dump().split("\n\n"))[1]
+    turkish = lexicon.features_and_share(turkish_dump().split("\n\n"))[1]
+    spanish = lexicon.features_and_share(spanish_dump().split("\n\n"))[1]
+    assert english >= 2 * bm.UNKNOWN_WORDS_BELOW and turkish < bm.UNKNOWN_WORDS_BELOW and spanish < english / 2
+    assert np.array_equal(lexicon.features_and_share(ARTICLE)[0], lexicon.features(ARTICLE))
+    assert not lexicon.unknown(3).any() and lexicon.unknown(3).shape == (3, len(bm.LEXICAL_FEATURES))
+
+
+def test_a_page_with_no_stopword_list_and_unknown_words_is_scored_by_the_unknown_words_stages():
+    model = bm.load_model()
+    assert model.unknown_words is not None, "block_model.npz has no unknown-words stages: " \
+                                            "run bench/train_blocks.py --unknown-words-model --write"
+    doc, body = _kept(turkish_dump(), "sayfa.txt")
+    assert doc.stopword_language is None
+    for paragraph in MAKALE:
+        assert paragraph in body
+    for furniture in MENU_TR + FOOTER_TR:
+        assert furniture not in body.split("\n")
+    decided = [r for r in doc.removed if r.rule == "block_model_unknown_words"]
+    assert decided and not [r for r in doc.removed if r.rule == "block_model"]
+    assert all("pages of unknown words" in r.reason and "% of this page's" in r.reason for r in decided)
+    # a page with a stopword list, and an English page, stay with the main stages
+    for raw, name in ((spanish_dump(), "pagina.txt"), (text_dump(), "page.txt")):
+        other, _ = _kept(raw, name)
+        assert other.stopword_language is not None
+        assert not [r for r in other.removed if r.rule == "block_model_unknown_words"]
+
+
+def test_without_unknown_words_stages_every_page_goes_through_the_main_ones():
+    from dataclasses import replace
+
+    model = bm.load_model()
+    plain = replace(model, unknown_words=None)
+    texts = turkish_dump().split("\n\n")[:-1]
+    own = np.random.default_rng(0).random((len(texts), len(bm.OWN_FEATURES))).astype(np.float32)
+    own[:, bm.OWN_FEATURES.index("has_stopword_list")] = 0.0
+    p, known, unknown = plain.scored(own, texts)
+    assert not unknown and known < bm.UNKNOWN_WORDS_BELOW
+    assert np.array_equal(p, plain.probabilities(own, texts))
+    routed, _, went = model.scored(own, texts)
+    assert went and not np.array_equal(routed, p)
+    own[0, bm.OWN_FEATURES.index("has_stopword_list")] = 1.0  # a page with a list: the main stages
+    assert not model.scored(own, texts)[2]
