@@ -210,6 +210,18 @@ def fit(X, y, w):
     return clf
 
 
+def cross_fit(X, y, w, rows, folds, fold_parts, name):
+    """Out-of-fold probabilities of every row, each fold's model fitted on its training ``rows``
+    alone; the fold's trees go to ``fold_parts[k]`` under ``name``."""
+    p = np.zeros(len(y))
+    for k, (tr, te) in enumerate(folds):
+        tr = tr[rows[tr]]
+        clf = fit(X[tr], y[tr], w[tr])
+        p[te] = clf.predict_proba(X[te])[:, 1]
+        fold_parts[k].update(bm.forest_arrays(clf._predictors, clf._baseline_prediction.item(), name))
+    return p
+
+
 def per_page(fn, X, page):
     """Apply ``fn(rows)`` to each page's rows, in order, and concatenate."""
     out = np.zeros(len(page))
@@ -326,28 +338,13 @@ def main() -> None:
         lex[no_list] = bm.Lexicon.unknown(int(no_list.sum()))  # what the pipeline gives those stages
     X1 = np.concatenate([bm.stage1_features(X[lo:hi], lex[lo:hi]) for lo, hi in _bounds(page)])
     pairs = [("stage", main_rows)] + ([("unknown_stage", no_list)] if a.unknown_words_model else [])
-    p1s, p2s = [], []
-    for prefix, rows in pairs:
-        p1 = np.zeros(len(y))
-        for k, (tr, te) in enumerate(folds):
-            tr = tr[rows[tr]]
-            clf = fit(X1[tr], y[tr], w[tr])
-            p1[te] = clf.predict_proba(X1[te])[:, 1]
-            fold_parts[k].update(bm.forest_arrays(clf._predictors, clf._baseline_prediction.item(), f"{prefix}1"))
-        p1s.append(p1)
-    X2s = [stage2_matrix(X1, p1, page) for p1 in p1s]
+    p1s = [cross_fit(X1, y, w, rows, folds, fold_parts, f"{prefix}1") for prefix, rows in pairs]
     if a.quick is not None:
         best = (None, a.quick, None)
         a.write = True
         folds = []
-    for (prefix, rows), X2 in zip(pairs, X2s):
-        p2 = np.zeros(len(y))
-        for k, (tr, te) in enumerate(folds):
-            tr = tr[rows[tr]]
-            clf = fit(X2[tr], y[tr], w[tr])
-            p2[te] = clf.predict_proba(X2[te])[:, 1]
-            fold_parts[k].update(bm.forest_arrays(clf._predictors, clf._baseline_prediction.item(), f"{prefix}2"))
-        p2s.append(p2)
+    p2s = [cross_fit(stage2_matrix(X1, p1, page), y, w, rows, folds, fold_parts, f"{prefix}2")
+           for (prefix, rows), p1 in zip(pairs, p1s)]
     if a.unknown_words_model:
         for k in range(len(fold_parts)):
             fold_parts[k]["unknown_words_below"] = np.float64(bm.UNKNOWN_WORDS_BELOW)
