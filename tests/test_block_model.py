@@ -155,7 +155,7 @@ def test_the_lexicon_knows_most_words_of_an_english_page_and_few_of_another_lang
 def test_a_page_with_no_stopword_list_and_unknown_words_is_scored_by_the_unknown_words_stages():
     model = bm.load_model()
     assert model.unknown_words is not None, "block_model.npz has no unknown-words stages: " \
-                                            "run bench/train_blocks.py --unknown-words-model --write"
+                                            "run bench/train_blocks.py --unknown-words-model --threshold 0.4 --write --keep-main"
     doc, body = _kept(turkish_dump(), "sayfa.txt")
     assert doc.stopword_language is None
     for paragraph in MAKALE:
