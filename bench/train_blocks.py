@@ -314,7 +314,8 @@ def main() -> None:
     # the rows each pair of stages learns from: the main pair the pages as they are, unless copies
     # join them (--foreign-copies); the unknown-words pair the copies with no stopword list
     main_rows = ~copy if a.unknown_words_model else np.ones(len(y), bool)
-    no_list = np.array([m[1] == "text, no list" for m in data["meta"]])[page] if a.unknown_words_model else copy
+    no_list = np.array([m[1] == "text, no list" for m in data["meta"]])[page] if a.unknown_words_model \
+        else np.zeros(len(y), bool)
     has_list = X[:, bm.OWN_FEATURES.index("has_stopword_list")] > 0
     domains = np.array([data["meta"][k][3] for k in page])
     folds = domain_folds(domains, a.folds)  # a copy is in its page's fold: no site is seen out of fold
@@ -331,8 +332,9 @@ def main() -> None:
             in_fold = np.zeros(len(y), bool)
             in_fold[te] = True
             for lo, hi in _bounds(page):
-                if in_fold[lo] and not copy[lo] and not has_list[lo:hi].any():
-                    routed[lo:hi] = lexicon.features_and_share(texts[lo:hi])[1] < bm.UNKNOWN_WORDS_BELOW
+                if in_fold[lo] and not copy[lo]:
+                    routed[lo:hi] = bm.takes_unknown_words(bool(has_list[lo:hi].any()),
+                                                           lexicon.features_and_share(texts[lo:hi])[1])
     routed |= no_list
     if a.unknown_words_model:
         lex[no_list] = bm.Lexicon.unknown(int(no_list.sum()))  # what the pipeline gives those stages

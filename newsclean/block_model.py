@@ -329,6 +329,11 @@ class Forest:
 UNKNOWN_WORDS_BELOW = 0.25
 
 
+def takes_unknown_words(has_stopword_list: bool, known_share: float, below: float = UNKNOWN_WORDS_BELOW) -> bool:
+    """Whether a page goes to the unknown-words stages (the pipeline and bench/train_blocks.py ask here)."""
+    return not has_stopword_list and known_share < below
+
+
 @dataclass(frozen=True)
 class BlockModel:
     lexicon: Lexicon
@@ -351,8 +356,8 @@ class BlockModel:
             return np.zeros(0), 0.0, False
         lexical, known = self.lexicon.features_and_share(texts)
         stage1, stage2 = self.stage1, self.stage2
-        unknown = self.unknown_words is not None and known < self.unknown_words_below \
-            and not own[:, _OWN["has_stopword_list"]].any()
+        unknown = self.unknown_words is not None and \
+            takes_unknown_words(bool(own[:, _OWN["has_stopword_list"]].any()), known, self.unknown_words_below)
         if unknown:
             lexical = self.lexicon.unknown(len(texts))
             stage1, stage2 = self.unknown_words

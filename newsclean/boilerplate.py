@@ -414,12 +414,11 @@ def _model_removal(line: _Line, p: float, i: int, first: int, last: int, short_r
         shape = "headline-like line" if line.words >= 4 else "short line"
     where = "before the article" if i < first else "after the article" if i > last else "inside the article"
     run = f" in a run of {short_run} short lines" if short_run >= 3 else ""
-    if unknown_words_share is not None:
-        return Removal(category, b.text, f"{shape} ({line.words} words){run} {where}, article probability {p:.2f} "
-                                         f"(block model for pages of unknown words: the lexicon knows "
-                                         f"{unknown_words_share:.0%} of this page's words)", "block_model_unknown_words")
+    model, rule = ("block model", "block_model") if unknown_words_share is None else (
+        f"block model for pages of unknown words: the lexicon knows {unknown_words_share:.0%} of this page's words",
+        "block_model_unknown_words")
     return Removal(category, b.text, f"{shape} ({line.words} words){run} {where}, article probability {p:.2f} "
-                                     f"(block model)", "block_model")
+                                     f"({model})", rule)
 
 
 def score_layout(doc: Document, rules: BoilerplateRules = BoilerplateRules(),
@@ -477,10 +476,10 @@ def classify_boilerplate(doc: Document, rules: BoilerplateRules = BoilerplateRul
     """Remove furniture blocks from ``doc`` and record each removal; ``corpus`` (optional) names
     the short lines that repeat across the corpus being cleaned."""
     if not doc.blocks:
-        return doc.with_changes(article_p=())
+        return doc.with_changes(article_p=(), unknown_words_share=None)
     lines = page_lines(doc, rules, corpus)
     if len(doc.article_p) != len(lines):
-        return _classify_by_rules(doc, lines, rules).with_changes(article_p=())
+        return _classify_by_rules(doc, lines, rules).with_changes(article_p=(), unknown_words_share=None)
     thread = _comment_thread_start(lines, rules)
     embedded = _inside_embeds(lines)
     short_runs = run_lengths([not ln.prose for ln in lines])
