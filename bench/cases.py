@@ -8,7 +8,10 @@
 A case's **styles** are the dumps it has: ``text`` (inscriptis full-page text), ``markdown``
 (html2text), ``html``, and ``crude`` — the text dump with every blank line taken out, the third
 dump style the held-out set has (a converter that writes one block per line with nothing between),
-made here from the text dump so that no model learns the blank lines' habits.
+made here from the text dump so that no model learns the blank lines' habits. A case with HTML and no
+``.md`` file (the AEB pages) gets its Markdown dump made from the HTML by html2text with WCXB's
+settings (no wrapping, lines right-stripped: that reproduces WCXB's own ``.md`` files byte for byte,
+see :func:`markdown_dump`), so the Markdown style is measured on news pages in many languages too.
 
 The scorer is ``../shared/bench/score_extraction.py``, imported as a module so that per-case
 figures are at hand.
@@ -55,6 +58,8 @@ class Case:
     def has(self, style: str) -> bool:
         if style == "html":
             return self.html_path() is not None
+        if style == "markdown" and self.html_path() is not None:
+            return True  # made from the HTML when the folder has no .md
         return (self.folder / f"{self.id}{SUFFIX[style]}").exists()
 
     def raw(self, style: str) -> tuple[bytes, str]:
@@ -63,7 +68,10 @@ class Case:
             path = self.html_path()
             data = path.read_bytes()
             return (gzip.decompress(data) if path.suffix == ".gz" else data), f"{self.id}.html"
-        data = (self.folder / f"{self.id}{SUFFIX[style]}").read_bytes()
+        path = self.folder / f"{self.id}{SUFFIX[style]}"
+        if style == "markdown" and not path.exists():
+            return markdown_dump(self.html_text()).encode("utf-8"), path.name
+        data = path.read_bytes()
         if style == "crude":
             data = crude_dump(data.decode("utf-8", "replace")).encode("utf-8")
         return data, f"{self.id}{SUFFIX[style]}"
@@ -75,6 +83,17 @@ class Case:
 def crude_dump(text: str) -> str:
     """A text dump with no blank lines between blocks (lines kept, trailing spaces dropped)."""
     return "\n".join(line.rstrip() for line in text.split("\n") if line.strip()) + "\n"
+
+
+def markdown_dump(html: str) -> str:
+    """The full-page Markdown dump WCXB's ``.md`` files are: html2text, no line wrapping, links and
+    images kept, every line right-stripped (checked: identical to WCXB's files on its dev pages,
+    ``python bench/cases.py --check-markdown``)."""
+    import html2text
+
+    converter = html2text.HTML2Text()
+    converter.body_width = 0
+    return "\n".join(line.rstrip() for line in converter.handle(html).splitlines()).strip() + "\n"
 
 
 def load_cases(folder: Path) -> list[Case]:
@@ -179,3 +198,16 @@ class FoldModels:
         metadata.load_title_model = lambda: self.title(k)
         metadata.load_author_model = lambda: self.author(k)
         metadata.load_date_model = lambda: self.date(k)
+
+
+if __name__ == "__main__":
+    import argparse
+
+    ap = argparse.ArgumentParser(description="Checks of the benchmark cases' readers.")
+    ap.add_argument("--check-markdown", action="store_true",
+                    help="compare markdown_dump of every WCXB dev page's HTML with its .md file")
+    if ap.parse_args().check_markdown:
+        cases = [c for c in load_cases(WCXB_DEV) if (c.folder / f"{c.id}.md").exists()]
+        differ = [c.id for c in cases if markdown_dump(c.html_text()) != (c.folder / f"{c.id}.md").read_text(
+            encoding="utf-8").strip() + "\n"]
+        print(f"{len(cases)} WCXB pages, {len(differ)} whose .md differs from markdown_dump of the HTML: {differ[:10]}")

@@ -5,9 +5,10 @@
 
 Each CASES_DIR is a folder of either shared layout (default: the AEB dev pages and the WCXB dev
 pages, ``../shared/bench/{extraction,wcxb}/dev``; see bench/cases.py): ``<id>.html`` or
-``<id>.html.gz``, ``<id>.txt`` (text dump), ``<id>.md`` (Markdown dump), ``<id>.json`` (truth).
-Styles: ``text``, ``markdown``, ``crude`` (the text dump without its blank lines, the dump style
-the held-out set has and the dev data has not) and ``html``. For every folder and style it prints:
+``<id>.html.gz``, ``<id>.txt`` (text dump), ``<id>.md`` (Markdown dump; where a case has none, as the
+AEB pages, made from its HTML by html2text as WCXB's were), ``<id>.json`` (truth). Styles: ``text``,
+``markdown``, ``crude`` (the text dump without its blank lines, the dump style the held-out set has
+and the dev data has not) and ``html``. For every folder and style it prints:
 
   F1 P R      macro over cases of 4-token-shingle F1/precision/recall (the shared scorer's headline)
   collapse    pages scoring F1 < 0.2 whose dump holds the article (the dump itself recalls >= 0.5)
